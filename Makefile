@@ -1,0 +1,27 @@
+# Quick start: `make demo` (set up and run the shipped example), `make test` (the whole suite).
+PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install rules-test clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/duban check facts/fuling-2023 --period 2023-09
+	@echo "输出在 reports_out/fuling-2023/2023-09/（result.json、memo.md）"
+
+test: install
+	$(BIN)/python -m pytest
+
+rules-test: install
+	$(BIN)/duban rules test
+
+clean:
+	rm -rf $(VENV) reports_out/*/ .pytest_cache

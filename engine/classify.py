@@ -1,0 +1,157 @@
+"""classify: fired rules → findings (message, evidence) → exactly one status per task / indicator.
+
+The status is the highest-precedence status among the findings (params: status_precedence /
+indicator_precedence). When no rule gives a status the item is 待核实, with what is missing.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+from .derive import Derived
+from .evaluate.keywords import find_keyword
+from .rulebook.fields import FIELDS, resolve_field
+from .rulebook.ir import Leaf, Rule, Rulebook
+
+SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2}
+
+
+@dataclass
+class Finding:
+    rule: str
+    title: str
+    version: int
+    severity: str
+    status: str | None
+    escalation: str | None
+    message: str
+    evidence: dict
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "title": self.title, "rule_version": self.version, "severity": self.severity,
+                "status": self.status, "escalation": self.escalation, "message": self.message, "evidence": self.evidence}
+
+
+@dataclass
+class Judgement:
+    derived: Derived
+    status: str
+    status_reason: str
+    escalation: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _fmt_value(value, spec: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        if spec.endswith("%"):
+            digits = spec[1] if spec.startswith(".") else "0"
+            return f"{value * 100:.{digits}f}%"
+        if spec:
+            return format(value, spec)
+        return f"{value:g}"
+    return str(value)
+
+
+def render_message(template: str, values: dict) -> str:
+    out = []
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            key = resolve_field(name) or name
+            out.append(_fmt_value(values.get(key), spec or ""))
+    return "".join(out)
+
+
+def _keyword_evidence(rule: Rule, record: dict) -> dict | None:
+    for leaf in rule.when.leaves():
+        if isinstance(leaf, Leaf) and leaf.op == "contains" and isinstance(record.get(leaf.field), str):
+            match = find_keyword(record[leaf.field], leaf.value)
+            if match:
+                return {"quote": clause_around(record[leaf.field], match.start(), match.end()),
+                        "span": [match.start(), match.end()], "matched": match.group(0), "source": leaf.field}
+    return None
+
+
+def clause_around(text: str, start: int, end: int, limit: int = 80) -> str:
+    """The clause holding a match, cut at sentence punctuation, so the quote reads on its own."""
+    left = max(text.rfind(p, 0, start) for p in "。；;！!？?\n")
+    right_candidates = [i for i in (text.find(p, end) for p in "。；;！!？?\n") if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    clause = text[left + 1:right].strip()
+    if len(clause) > limit:
+        a = max(0, start - limit // 2)
+        clause = text[a:a + limit].strip() + "…"
+    return clause
+
+
+def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
+    record = derived.record
+    compared = {name: record.get(name) for name in rule.fields() if name not in ("text", "progress")}
+    thresholds = {}
+    for leaf in rule.when.leaves():
+        if leaf.op not in ("exists", "contains"):
+            thresholds[f"{leaf.field} {leaf.op}"] = list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
+    evidence: dict = {"values": compared, "thresholds": thresholds}
+    quote = _keyword_evidence(rule, record)
+    if quote is None:
+        for name in rule.fields():
+            if name in derived.evidence and derived.evidence[name].get("quote"):
+                quote = derived.evidence[name]
+                break
+    if quote:
+        evidence.update({k: v for k, v in quote.items() if v not in (None, "")})
+    values = dict(params)
+    values.update({k: v for k, v in record.items()})
+    values["quote"] = evidence.get("quote") or (record.get("progress") or "")[:60]
+    values["target_quote"] = evidence.get("target_quote", "")
+    values["item_id"], values["seq"] = derived.item.id, derived.item.seq
+    return Finding(rule=rule.id, title=rule.title, version=rule.version, severity=rule.severity, status=rule.status,
+                   escalation=rule.escalation, message=render_message(rule.message, values), evidence=evidence)
+
+
+def missing_reason(derived: Derived) -> str:
+    record = derived.record
+    if derived.entry is None:
+        return "本期没有报送进展"
+    if not record.get("has_progress"):
+        return "进展为空或只是占位文字"
+    if record.get("quantified") and "ratio" not in record and "growth_actual" not in record and "limit_excess" not in record:
+        quotes = "、".join(t.get("quote", "") for t in derived.item.targets if t.get("quantity") is not None)
+        return f"目标为量化指标（{quotes}），进展中未找到可比的实际数"
+    return "没有规则对该条进展作出判断"
+
+
+def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook) -> list[Judgement]:
+    by_id = {r.id: r for r in book.rules}
+    ladder = book.params.get("escalation_ladder", [])
+    out = []
+    for item, rule_ids in zip(derived, fired):
+        findings = [make_finding(by_id[rid], item, book.params) for rid in rule_ids]
+        findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+        precedence = book.params["status_precedence" if item.item.kind == "task" else "indicator_precedence"]
+        statuses = [f for f in findings if f.status]
+        if statuses:
+            chosen = min(statuses, key=lambda f: precedence.index(f.status) if f.status in precedence else len(precedence))
+            status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
+        else:
+            status, reason = "待核实", missing_reason(item)
+        steps = [f.escalation for f in findings if f.escalation in ladder]
+        escalation = max(steps, key=ladder.index) if steps else None
+        out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))
+    return out
+
+
+def summarise(judgements: list[Judgement], kind: str, statuses: tuple[str, ...]) -> dict:
+    counts = {s: 0 for s in statuses}
+    for j in judgements:
+        if j.derived.item.kind == kind:
+            counts[j.status] = counts.get(j.status, 0) + 1
+    return counts
+
+
+__all__ = ["classify", "summarise", "Finding", "Judgement", "FIELDS"]

@@ -1,0 +1,28 @@
+"""Literal keyword matching shared by both evaluators: "…" in a keyword matches any run of text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+GAP = "…"
+
+
+@lru_cache(maxsize=4096)
+def keyword_regex(keyword: str) -> re.Pattern:
+    parts = [re.escape(p) for p in keyword.replace("...", GAP).split(GAP)]
+    return re.compile(".*?".join(parts), re.S)
+
+
+def find_keyword(text: str, keywords) -> re.Match | None:
+    """The earliest match of any keyword (used for quoting evidence)."""
+    best = None
+    for keyword in keywords:
+        match = keyword_regex(keyword).search(text)
+        if match and (best is None or match.start() < best.start()):
+            best = match
+    return best
+
+
+def contains_any(text: str, keywords) -> bool:
+    return any(keyword_regex(k).search(text) for k in keywords)

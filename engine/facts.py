@@ -1,0 +1,306 @@
+"""The facts of a workspace: the plan (tasks, indicators) and each period's progress.
+
+    facts/<ws>/plan.yaml                plan items with their targets
+    facts/<ws>/progress/<YYYY-MM>.yaml  one entry per item id for that reporting period
+
+Loading validates every field and reports all problems at once, with file:line:col.
+Keys are a closed list (a typo must not silently drop data); a clerk may add free-form keys
+named `note`, `备注` or starting with `x_`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Collector, InputError
+from .yamlio import LocDict, load_yaml, where
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+TASK_STATUSES = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实")
+INDICATOR_STATUSES = ("符合预期", "符合时间节点要求", "不达预期", "待核实")
+
+PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicators": list, "tasks": list}
+ITEM_KEYS = {
+    "id": str, "seq": str, "category": str, "name": str, "text": str, "annual_target_text": str,
+    "leaders": list, "lead_units": list, "coop_units": list, "targets": list, "reviewed": bool,
+}
+PROGRESS_KEYS = {"schema": str, "period": str, "as_of": str, "source": list, "entries": dict}
+ENTRY_KEYS = {
+    "text": str, "reported_status": str, "source_seq": str, "source_text": str, "measures": list,
+    "data_period": dict, "stage": dict, "flags": list, "reviewed": bool,
+}
+
+
+def is_free_key(key) -> bool:
+    return isinstance(key, str) and (key in ("note", "notes", "备注") or key.startswith("x_"))
+
+
+@dataclass
+class Item:
+    id: str
+    kind: str  # "task" | "indicator"
+    text: str
+    seq: str | None = None
+    category: str | None = None
+    name: str | None = None
+    annual_target_text: str | None = None
+    leaders: list[str] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
+    coop_units: list[str] = field(default_factory=list)
+    targets: list[dict] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class Plan:
+    path: str
+    region: str
+    year: int
+    source: list[str]
+    tasks: list[Item]
+    indicators: list[Item]
+
+    def items(self) -> list[Item]:
+        return self.indicators + self.tasks
+
+    def by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items()}
+
+
+@dataclass
+class Entry:
+    id: str
+    text: str
+    reported_status: str | None = None
+    source_seq: str | None = None
+    source_text: str | None = None
+    measures: list[dict] = field(default_factory=list)
+    data_period: dict | None = None
+    stage: dict | None = None
+    flags: list[dict] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class Progress:
+    path: str
+    period: str
+    as_of: str | None
+    entries: dict[str, Entry]
+
+
+@dataclass
+class Workspace:
+    path: Path
+    plan: Plan
+    progress: dict[str, Progress]  # period → progress
+
+    @property
+    def name(self) -> str:
+        return self.path.resolve().name
+
+
+# ------------------------------------------------------------------ validation helpers
+
+_TYPE_ZH = {str: "文字", int: "整数", list: "列表", dict: "映射（键: 值）", bool: "true/false", float: "数字"}
+
+
+def _check_keys(node: LocDict, allowed: dict, errors: Collector, context: str) -> None:
+    for key in node:
+        if key in allowed or is_free_key(key):
+            continue
+        guess = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+        hint = f"是否想写「{guess[0]}」？" if guess else f"可用的键：{'、'.join(allowed)}；自定义备注请用 note 或 x_ 开头"
+        errors.add(f"{context}中有未知的键「{key}」", field=str(key), hint=hint, **where(node, key))
+
+
+def _check_type(node: LocDict, key: str, expected: type, errors: Collector) -> bool:
+    value = node.get(key)
+    if value is None:
+        return False
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        ok = False
+    if not ok:
+        shown = str(value)[:40]
+        hint = "序号等编号请加引号，例如 seq: \"010\"" if key in ("seq", "id") else None
+        errors.add(f"应为{_TYPE_ZH[expected]}，实为「{shown}」", field=key, hint=hint, **where(node, key))
+        return False
+    return True
+
+
+def _str_list(node: LocDict, key: str, errors: Collector) -> list[str]:
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.add("应为文字列表，例如 [区发展改革委, 区财政局]", field=key, **where(node, key))
+        return []
+    return [v for v in value if v.strip()]
+
+
+def _require_mapping(data, path: str, what: str) -> LocDict:
+    if not isinstance(data, dict):
+        raise InputError(f"{what}的顶层应为映射（键: 值），实为{type(data).__name__}", file=path, line=1)
+    return data
+
+
+# ------------------------------------------------------------------ plan
+
+def load_plan(path: str | Path) -> Plan:
+    path = str(path)
+    data = _require_mapping(load_yaml(path), path, "计划文件")
+    errors = Collector(path)
+    _check_keys(data, PLAN_KEYS, errors, "计划文件顶层")
+    for key in ("region", "year"):
+        if key not in data:
+            errors.add("缺少必填字段", field=key, line=1)
+    for key, expected in PLAN_KEYS.items():
+        if key in data:
+            _check_type(data, key, expected, errors)
+    seen: dict[str, int] = {}
+    groups = {}
+    for group, kind in (("indicators", "indicator"), ("tasks", "task")):
+        groups[group] = []
+        raw = data.get(group) or []
+        if not isinstance(raw, list):
+            continue
+        for index, node in enumerate(raw):
+            item = _load_item(node, kind, group, index, errors, seen)
+            if item:
+                groups[group].append(item)
+    errors.raise_if_any()
+    return Plan(
+        path=path, region=data["region"], year=data["year"], source=list(data.get("source") or []),
+        tasks=groups["tasks"], indicators=groups["indicators"],
+    )
+
+
+def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen: dict) -> Item | None:
+    label = f"{group}[{index}]"
+    if not isinstance(node, dict):
+        errors.add(f"{label} 应为映射（键: 值）", **where(node))
+        return None
+    _check_keys(node, ITEM_KEYS, errors, f"{'指标' if kind == 'indicator' else '任务'} {node.get('id', label)} ")
+    for key in ("id", "text"):
+        if not node.get(key):
+            errors.add(f"{label} 缺少必填字段", field=key, **where(node))
+    for key, expected in ITEM_KEYS.items():
+        if key in node:
+            _check_type(node, key, expected, errors)
+    item_id = node.get("id")
+    if isinstance(item_id, str):
+        if item_id in seen:
+            errors.add(f"编号「{item_id}」重复（第 {seen[item_id]} 行已用过）", field="id", **where(node, "id"))
+        seen[item_id] = node.line
+    targets = node.get("targets") or []
+    if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+        targets = []
+    if not isinstance(item_id, str) or not isinstance(node.get("text"), str):
+        return None
+    return Item(
+        id=item_id, kind=kind, text=node["text"], seq=_opt_str(node.get("seq")), category=_opt_str(node.get("category")),
+        name=_opt_str(node.get("name")), annual_target_text=_opt_str(node.get("annual_target_text")),
+        leaders=_str_list(node, "leaders", errors), lead_units=_str_list(node, "lead_units", errors),
+        coop_units=_str_list(node, "coop_units", errors), targets=[dict(t) for t in targets], line=node.line,
+    )
+
+
+def _opt_str(value):
+    return value if isinstance(value, str) else None
+
+
+# ------------------------------------------------------------------ progress
+
+def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progress:
+    path = str(path)
+    data = _require_mapping(load_yaml(path), path, "进展文件")
+    errors = Collector(path)
+    _check_keys(data, PROGRESS_KEYS, errors, "进展文件顶层")
+    for key, expected in PROGRESS_KEYS.items():
+        if key in data:
+            _check_type(data, key, expected, errors)
+    period = data.get("period")
+    if not isinstance(period, str) or not PERIOD_RE.match(period):
+        errors.add(f"报告期应写成 YYYY-MM（例如 2023-09 表示 1-9月），实为「{period}」", field="period", **where(data, "period"))
+    elif Path(path).stem != period:
+        errors.add(f"文件名 {Path(path).name} 与报告期 {period} 不一致", field="period", **where(data, "period"))
+    as_of = data.get("as_of")
+    if as_of is not None and (not isinstance(as_of, str) or not DATE_RE.match(as_of)):
+        errors.add(f"截止日期应写成 YYYY-MM-DD，实为「{as_of}」", field="as_of", **where(data, "as_of"))
+    entries: dict[str, Entry] = {}
+    raw = data.get("entries") or {}
+    if isinstance(raw, dict):
+        for item_id, node in raw.items():
+            entry = _load_entry(raw, item_id, node, errors, known_ids)
+            if entry:
+                entries[entry.id] = entry
+    errors.raise_if_any()
+    return Progress(path=path, period=period, as_of=as_of, entries=entries)
+
+
+def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | None:
+    pos = where(parent, item_id)
+    if known_ids is not None and item_id not in known_ids:
+        guess = difflib.get_close_matches(str(item_id), sorted(known_ids), n=1)
+        errors.add(f"进展条目「{item_id}」在计划中不存在", field="entries", hint=f"是否想写「{guess[0]}」？" if guess else None, **pos)
+        return None
+    if isinstance(node, str):  # shorthand: id: progress text
+        return Entry(id=str(item_id), text=node, line=pos.get("line"))
+    if not isinstance(node, dict):
+        errors.add(f"进展条目「{item_id}」应为文字或映射", **pos)
+        return None
+    _check_keys(node, ENTRY_KEYS, errors, f"进展条目 {item_id} ")
+    for key, expected in ENTRY_KEYS.items():
+        if key in node:
+            _check_type(node, key, expected, errors)
+    text = node.get("text")
+    if not isinstance(text, str):
+        errors.add(f"进展条目「{item_id}」缺少进展文字", field="text", **where(node))
+        return None
+    status = node.get("reported_status")
+    if status is not None and status not in TASK_STATUSES + INDICATOR_STATUSES:
+        errors.add(f"未知的上报状态「{status}」", field="reported_status", **where(node, "reported_status"))
+    return Entry(
+        id=str(item_id), text=text, reported_status=_opt_str(status), source_seq=_opt_str(node.get("source_seq")),
+        source_text=_opt_str(node.get("source_text")), measures=list(node.get("measures") or []),
+        data_period=node.get("data_period") if isinstance(node.get("data_period"), dict) else None,
+        stage=node.get("stage") if isinstance(node.get("stage"), dict) else None,
+        flags=[f for f in (node.get("flags") or []) if isinstance(f, dict)], line=node.line,
+    )
+
+
+# ------------------------------------------------------------------ workspace
+
+def load_workspace(path: str | Path) -> Workspace:
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError("工作区目录不存在", file=str(root), hint="先用 duban import … --into 该目录 导入表格")
+    plan_path = root / "plan.yaml"
+    if not plan_path.exists():
+        raise InputError("工作区缺少 plan.yaml", file=str(root), hint="先用 duban import 导入计划或进展表")
+    plan = load_plan(plan_path)
+    ids = {item.id for item in plan.items()}
+    progress = {}
+    problems = []
+    for file in sorted((root / "progress").glob("*.yaml")):
+        try:
+            loaded = load_progress(file, ids)
+            progress[loaded.period] = loaded
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems=problems)
+    return Workspace(path=root, plan=plan, progress=progress)
+
+
+def period_months(period: str) -> tuple[int, int]:
+    match = PERIOD_RE.match(period or "")
+    if not match:
+        raise InputError(f"报告期应写成 YYYY-MM（例如 2023-09 表示 1-9月），实为「{period}」", field="--period")
+    return int(match.group(1)), int(match.group(2))

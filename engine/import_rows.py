@@ -1,0 +1,127 @@
+"""Turn a SourceTable's rows (under a recognised header) into row records.
+
+Handles what real tables do: category rows ("一、推动高质量发展要有新作为" alone on a row, or merged
+across it), blank category cells to fill down, 序号 printed inside the text ("1、地区生产总值…"),
+several units or leaders in one cell, and names typed with spaces ("钟  涛").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .import_headers import HeaderMap
+from .tables import SourceTable
+
+CATEGORY_RE = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*\S")
+LEADING_SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[、.．]\s*(?=\S)")
+_SPLIT_RE = re.compile(r"[；;、，,\n/]+")
+
+
+@dataclass
+class RowRecord:
+    ref: str  # "附件2第5行" — for messages
+    text: str = ""
+    seq: str | None = None
+    category: str | None = None
+    name: str | None = None
+    annual_target: str | None = None
+    leaders: list[str] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
+    coop_units: list[str] = field(default_factory=list)
+    progress: str | None = None
+    note: str | None = None
+
+
+def split_names(cell: str) -> list[str]:
+    """Split a cell holding several units or leaders, never inside brackets: 区城管局（区整违办） stays one."""
+    cell = unicodedata.normalize("NFC", cell or "").strip()
+    if not cell or cell in ("/", "／", "-", "—", "无"):
+        return []
+    parts, depth, current = [], 0, []
+    for ch in cell:
+        if ch in "（(【[":
+            depth += 1
+        elif ch in "）)】]":
+            depth = max(0, depth - 1)
+        if depth == 0 and _SPLIT_RE.match(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    # Chinese names and unit names carry no meaningful spaces: "钟  涛" → "钟涛"
+    cleaned = [re.sub(r"[\s\u3000]+", "", p) for p in parts]
+    out = []
+    for name in cleaned:
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def clean_text(cell: str) -> str:
+    """Verbatim text, only trimmed; line breaks inside a cell's prose become nothing (Word wraps)."""
+    lines = [line.strip() for line in (cell or "").splitlines()]
+    return "".join(line for line in lines if line)
+
+
+def is_category_row(row: list[str], header: HeaderMap) -> str | None:
+    values = [c.strip() for c in row if c and c.strip()]
+    if not values:
+        return None
+    distinct = set(values)
+    if len(distinct) == 1:
+        only = clean_text(values[0])
+        text_col = header.columns.get("text", header.columns.get("name"))
+        # one text merged across the row, or a heading like "一、…" alone outside the text column
+        if len(values) > 1 or CATEGORY_RE.match(only) or (text_col is not None and row[text_col].strip() == ""):
+            return only
+    return None
+
+
+def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord], list[str]]:
+    """Records for every data row, plus notes on rows skipped and why."""
+    cols = header.columns
+    records, notes = [], []
+    category = None
+
+    def cell(row, name):
+        index = cols.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    for index in range(header.row + 1, len(table.rows)):
+        row = table.rows[index]
+        if not any((c or "").strip() for c in row):
+            continue
+        heading = is_category_row(row, header)
+        if heading:
+            category = heading
+            continue
+        if [normalise(c) for c in row] == [normalise(c) for c in table.rows[header.row]]:
+            continue  # header repeated on a new page
+        raw_category = clean_text(cell(row, "category"))
+        if raw_category:
+            category = raw_category
+        text = clean_text(cell(row, "text"))
+        name = clean_text(cell(row, "name")) or None
+        seq = clean_text(cell(row, "seq")) or None
+        match = LEADING_SEQ_RE.match(text)
+        if match and "seq" not in cols:
+            seq, text = match.group(1), text[match.end():]
+        if not text and not name:
+            notes.append(f"{table.ref(index)}：没有任务或指标文字，已跳过")
+            continue
+        records.append(RowRecord(
+            ref=table.ref(index), text=text or name, seq=seq, category=category, name=name,
+            annual_target=clean_text(cell(row, "annual_target")) or None,
+            leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
+            coop_units=split_names(cell(row, "coop_units")),
+            progress=clean_text(cell(row, "progress")) if "progress" in cols else None,
+            note=clean_text(cell(row, "note")) or None,
+        ))
+    return records, notes
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))

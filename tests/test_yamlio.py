@@ -1,0 +1,49 @@
+import pytest
+
+from engine.errors import InputError
+from engine.yamlio import atomic_write_text, load_yaml_text
+
+
+def test_yaml11_traps_do_not_change_values():
+    data = load_yaml_text("a: 010\nb: yes\nc: off\nd: 2023-09-30\ne: 是\nf: 1e3\ng: true\n")
+    assert data == {"a": "010", "b": "yes", "c": "off", "d": "2023-09-30", "e": "是", "f": 1000.0, "g": True}
+
+
+def test_positions_are_recorded():
+    data = load_yaml_text("top: 1\nitems:\n  - id: T1\n    text: x\n")
+    assert data.key_pos["items"] == (2, 1)
+    assert data["items"][0].line == 3
+
+
+def test_python_tags_are_refused():
+    with pytest.raises(InputError) as err:
+        load_yaml_text("x: !!python/object/apply:os.system [echo pwned]", "evil.yaml")
+    assert "evil.yaml:1" in err.value.format()
+    assert "不允许的 YAML 标签" in err.value.format()
+
+
+def test_syntax_error_names_line_in_chinese():
+    with pytest.raises(InputError) as err:
+        load_yaml_text("a: 1\n  b: 2\n", "f.yaml")
+    text = err.value.format()
+    assert text.startswith("f.yaml:2:")
+    assert "冒号" in text
+
+
+def test_duplicate_keys_are_an_error():
+    with pytest.raises(InputError, match="重复的键"):
+        load_yaml_text("a: 1\na: 2\n")
+
+
+def test_alias_bomb_refused():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [f"k{i}: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]" for i in range(200)]
+    with pytest.raises(InputError, match="别名"):
+        load_yaml_text("\n".join(lines))
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    target = tmp_path / "out.txt"
+    atomic_write_text(target, "旧内容")
+    atomic_write_text(target, "新内容")
+    assert target.read_text(encoding="utf-8") == "新内容"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
