@@ -28,6 +28,7 @@ PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicat
 ITEM_KEYS = {
     "id": str, "seq": str, "category": str, "name": str, "text": str, "annual_target_text": str,
     "leaders": list, "lead_units": list, "coop_units": list, "targets": list, "reviewed": bool,
+    "duplicate_of": str,
 }
 PROGRESS_KEYS = {"schema": str, "period": str, "as_of": str, "source": list, "entries": dict}
 ENTRY_KEYS = {
@@ -53,6 +54,7 @@ class Item:
     lead_units: list[str] = field(default_factory=list)
     coop_units: list[str] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    duplicate_of: str | None = None
     line: int | None = None
 
 
@@ -207,7 +209,8 @@ def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen:
         id=item_id, kind=kind, text=node["text"], seq=_opt_str(node.get("seq")), category=_opt_str(node.get("category")),
         name=_opt_str(node.get("name")), annual_target_text=_opt_str(node.get("annual_target_text")),
         leaders=_str_list(node, "leaders", errors), lead_units=_str_list(node, "lead_units", errors),
-        coop_units=_str_list(node, "coop_units", errors), targets=[dict(t) for t in targets], line=node.line,
+        coop_units=_str_list(node, "coop_units", errors), targets=[dict(t) for t in targets],
+        duplicate_of=_opt_str(node.get("duplicate_of")), line=node.line,
     )
 
 

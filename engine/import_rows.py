@@ -61,9 +61,13 @@ def split_names(cell: str) -> list[str]:
 
 
 def clean_text(cell: str) -> str:
-    """Verbatim text, only trimmed; line breaks inside a cell's prose become nothing (Word wraps)."""
-    lines = [line.strip() for line in (cell or "").splitlines()]
-    return "".join(line for line in lines if line)
+    """Verbatim text: only the ends are trimmed; a line break inside the prose stays (it is in the source)."""
+    return (cell or "").strip()
+
+
+def heading_text(cell: str) -> str:
+    """Headings and categories ("一、\n推动高质量发展…") read as one line."""
+    return "".join(line.strip() for line in (cell or "").splitlines() if line.strip())
 
 
 def is_category_row(row: list[str], header: HeaderMap) -> str | None:
@@ -72,7 +76,7 @@ def is_category_row(row: list[str], header: HeaderMap) -> str | None:
         return None
     distinct = set(values)
     if len(distinct) == 1:
-        only = clean_text(values[0])
+        only = heading_text(values[0])
         text_col = header.columns.get("text", header.columns.get("name"))
         # one text merged across the row, or a heading like "一、…" alone outside the text column
         if len(values) > 1 or CATEGORY_RE.match(only) or (text_col is not None and row[text_col].strip() == ""):
@@ -100,12 +104,12 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             continue
         if [normalise(c) for c in row] == [normalise(c) for c in table.rows[header.row]]:
             continue  # header repeated on a new page
-        raw_category = clean_text(cell(row, "category"))
+        raw_category = heading_text(cell(row, "category"))
         if raw_category:
             category = raw_category
         text = clean_text(cell(row, "text"))
         name = clean_text(cell(row, "name")) or None
-        seq = clean_text(cell(row, "seq")) or None
+        seq = heading_text(cell(row, "seq")) or None
         match = LEADING_SEQ_RE.match(text)
         if match and "seq" not in cols:
             seq, text = match.group(1), text[match.end():]

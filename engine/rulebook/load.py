@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
 from ..yamlio import LocDict, load_yaml, where
-from .fields import FIELDS, TYPE_ZH, resolve_field
+from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .ir import OPS, SEVERITIES, STATUSES_INDICATOR, STATUSES_TASK, All, Any_, Example, Leaf, Not, Rule, Rulebook
 
 RULE_KEYS = ("id", "version", "title", "description", "applies_to", "when", "then", "examples")
@@ -64,7 +64,7 @@ class _RuleReader:
     def leaf(self, node, name, body):
         field = resolve_field(str(name))
         if field is None:
-            options = list(FIELDS) + list(GROUP_ALIASES)
+            options = list(FIELDS) + list(ALIASES) + list(GROUP_ALIASES)
             self.err(f"未知的事实字段「{name}」", node, name, hint=_suggest(name, options) or "可用字段见 docs/rules.md")
             return None
         spec = FIELDS[field]
@@ -234,7 +234,7 @@ class _RuleReader:
             for key, value in (fact.items() if isinstance(fact, dict) else []):
                 name = resolve_field(str(key))
                 if name is None:
-                    self.err(f"示例中有未知的事实字段「{key}」", fact, key, hint=_suggest(key, FIELDS))
+                    self.err(f"示例中有未知的事实字段「{key}」", fact, key, hint=_suggest(key, list(FIELDS) + list(ALIASES)))
                     continue
                 if value is not None and not self.type_ok(value, FIELDS[name]):
                     self.err(f"示例字段「{key}」应为{TYPE_ZH[FIELDS[name].type]}，实为「{value}」", fact, key, field=name)

@@ -1,0 +1,135 @@
+"""The duban command line. User-facing text is Chinese; exit codes are a contract:
+0 ran · 1 ran and found lagging tasks (only with --fail-on-lagging) · 2 bad input · 3 internal error."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .errors import DubanError
+
+EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _fail(exc: DubanError) -> None:
+    click.echo(f"错误：\n{exc.format()}" if len(exc.problems) > 1 else f"错误：{exc.format()}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class DubanGroup(click.Group):
+    """Turns every error into a Chinese message and the documented exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DubanError as exc:
+            _fail(exc)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断；已写出的文件保持原样。", err=True)
+            sys.exit(130)
+        except Exception:  # an internal error: say so plainly, keep the traceback for the report
+            click.echo("内部错误（这是 duban 的缺陷，请连同以下信息报告）：", err=True)
+            click.echo(traceback.format_exc(), err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="duban")
+def main():
+    """督办：政府工作报告重点任务推进情况的规则引擎督查工具。"""
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--into", "into", required=True, help="工作区目录，例如 facts/fuling-2023")
+@click.option("--region", help="地区，例如 涪陵区（新建工作区时必填）")
+@click.option("--year", type=int, help="计划年度，例如 2023（新建工作区时必填）")
+@click.option("--period", help="报告期 YYYY-MM，例如 2023-09 表示 1-9月（表格含进展时必填）")
+@click.option("--as-of", "as_of", help="数据截止日期 YYYY-MM-DD（默认为报告期月末）")
+@click.option("--sheet", help="只读取 Excel 中的这个工作表")
+@click.option("--dry-run", is_flag=True, help="只显示将要做的更改，不写文件")
+def import_cmd(files, into, region, year, period, as_of, sheet, dry_run):
+    """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
+    from .import_workspace import import_files
+
+    report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet, dry_run=dry_run)
+    for line in report.lines:
+        click.echo(line)
+    for line in report.warnings:
+        click.echo(f"注意：{line}")
+    if report.unmatched:
+        click.echo(f"未能对应到计划中已有条目、作为新条目导入的 {len(report.unmatched)} 行：")
+        for line in report.unmatched:
+            click.echo(f"  {line}")
+    if report.stats:
+        click.echo("统计：" + "，".join(f"{k} {v}" for k, v in sorted(report.stats.items())))
+    verb = "将写入" if dry_run else "已写入"
+    for path in report.changed:
+        click.echo(f"{verb} {path}")
+    if not report.changed:
+        click.echo("没有变化。")
+
+
+@main.command("check")
+@click.argument("workspace")
+@click.option("--period", required=True, help="报告期 YYYY-MM，例如 2023-09")
+@click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
+@click.option("--out", "out_dir", help="输出目录（默认 reports_out/<工作区>/<报告期>/）")
+@click.option("--format", "formats", default="md,json", show_default=True, help="输出格式，逗号分隔：md,json")
+@click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
+@click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
+def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
+    """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
+    from .check import run_check
+    from .facts import period_months
+    from .render import parse_formats, write_outputs
+
+    period_months(period)
+    fmts = parse_formats(formats)
+    run = run_check(workspace, period, rules_dir, engine)
+    result = run.result
+    target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period
+    written = write_outputs(result, target, fmts, Path(workspace))
+    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
+    click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
+    click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))
+    if result["indicators"]:
+        click.echo("指标：" + "，".join(f"{k} {v}" for k, v in i.items()))
+    for path in written:
+        click.echo(f"已写出 {path}")
+    if fail_on_lagging and (t.get("滞后", 0) + t.get("严重滞后", 0)) > 0:
+        sys.exit(EXIT_LAGGING)
+
+
+@main.group("rules")
+def rules_group():
+    """规则库：测试规则示例等。"""
+
+
+@rules_group.command("test")
+@click.argument("rules_dir", required=False)
+def rules_test_cmd(rules_dir):
+    """运行规则库中每条规则自带的示例（不需要 pytest）。"""
+    from .rulebook.examples import run_examples
+    from .rulebook.load import default_rules_dir, load_rulebook
+
+    book = load_rulebook(rules_dir or default_rules_dir())
+    outcomes = run_examples(book)
+    failed = [o for o in outcomes if not o.passed]
+    for o in outcomes:
+        mark = "通过" if o.passed else "失败"
+        click.echo(f"{mark}  {o.rule_id}.{o.example}  期望{'触发' if o.expected else '不触发'}，实际{'触发' if o.fired else '不触发'}")
+    click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

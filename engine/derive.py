@@ -1,0 +1,148 @@
+"""derive: one flat fact record per plan item for a period — the only input the evaluators see.
+
+Fields are exactly rulebook/fields.py's FIELDS (missing values are absent, never None or NaN).
+Evidence (the quoted spans behind each number) is kept beside the record for the findings.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import extract
+from .facts import Entry, Item, Workspace, period_months
+
+PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
+STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}
+NUMERIC_KINDS = ("amount", "count", "ratio")
+
+
+@dataclass
+class Derived:
+    item: Item
+    entry: Entry | None
+    record: dict
+    evidence: dict = field(default_factory=dict)  # field → {"quote", "span", "source"}
+    matches: list = field(default_factory=list)
+
+
+def time_progress(period: str, as_of: str | None, params: dict) -> float:
+    year, month = period_months(period)
+    spec = params.get("time_progress") or {"method": "months"}
+    method = spec.get("method", "months")
+    if method == "days":
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date(year, month, calendar.monthrange(year, month)[1])
+        days = 366 if calendar.isleap(day.year) else 365
+        return round(day.timetuple().tm_yday / days, 4)
+    if method == "curve":
+        points = sorted({0: 0.0, **{int(k): float(v) for k, v in spec["curve"].items()}, 12: spec["curve"].get(12, 1.0)}.items())
+        for (m0, v0), (m1, v1) in zip(points, points[1:]):
+            if m0 <= month <= m1:
+                return round(v0 + (v1 - v0) * (month - m0) / (m1 - m0), 4)
+    return round(month / 12, 4)
+
+
+def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Derived:
+    _, month = period_months(period)
+    record: dict = {"kind": item.kind, "text": item.text, "month": month, "time_progress": tp}
+    evidence: dict = {}
+    text = (entry.text if entry else "") or ""
+    stripped = text.strip().strip("。.")
+    record["placeholder"] = stripped in PLACEHOLDERS
+    record["has_progress"] = bool(stripped) and not record["placeholder"]
+    record["progress_len"] = len(stripped)
+    if text:
+        record["progress"] = text
+    targets = item.targets or []
+    quantified = [t for t in targets if t.get("quantity") is not None]
+    primary = quantified[0] if quantified else (targets[0] if targets else None)
+    record["target_kind"] = primary.get("kind", "qualitative") if primary else "qualitative"
+    record["quantified"] = bool(quantified)
+    if primary and primary.get("direction"):
+        record["direction"] = primary["direction"]
+    derived = Derived(item=item, entry=entry, record=record, evidence=evidence)
+    if entry is None or not record["has_progress"]:
+        return derived
+
+    reading = {"measures": entry.measures, "data_period": entry.data_period, "stage": entry.stage, "flags": entry.flags}
+    matches = extract.match_targets(targets, reading, period) if targets else []
+    derived.matches = matches
+    _numbers_from_matches(record, evidence, targets, matches, entry.measures, tp)
+
+    stage = entry.stage or {}
+    if stage.get("name") in STAGE_RANKS:
+        record["stage"] = stage["name"]
+        record["stage_rank"] = STAGE_RANKS[stage["name"]]
+        evidence["stage"] = _quote(stage)
+    names = [f.get("name") for f in entry.flags if f.get("name")]
+    if names:
+        record["flags"] = "、" + "、".join(dict.fromkeys(names)) + "、"
+        evidence["flags"] = {"quote": "；".join(f.get("quote", "") for f in entry.flags), "span": entry.flags[0].get("span"), "source": "progress"}
+    period_info = entry.data_period or {}
+    end_month = period_info.get("end_month")
+    if isinstance(end_month, int) and 1 <= end_month <= 12:
+        record["data_end_month"] = end_month
+        record["data_lag_months"] = month - end_month
+        evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
+    actual = [m for m in entry.measures if not m.get("forecast")]
+    if entry.measures and not actual:
+        record["forecast_only"] = True
+    return derived
+
+
+def _numbers_from_matches(record, evidence, targets, matches, measures, tp) -> None:
+    worst_ratio = worst_growth = worst_excess = None
+    for match in matches:
+        target = targets[match["target"]]
+        measure = measures[match["measure"]] if match.get("measure") is not None else None
+        if target.get("kind") == "growth" and match.get("growth") is not None:
+            gap = round(float(target["quantity"]) - float(match["growth"]), 4)
+            if worst_growth is None or gap > worst_growth[0]:
+                worst_growth = (gap, target, match, measure)
+        elif target.get("direction") == "以内" and match.get("actual") is not None and target.get("quantity") is not None:
+            excess = round(float(match["actual"]) - float(target["quantity"]), 4)
+            if worst_excess is None or excess > worst_excess[0]:
+                worst_excess = (excess, target, match, measure)
+        elif match.get("ratio") is not None:
+            ratio = round(float(match["ratio"]), 4)
+            if worst_ratio is None or ratio < worst_ratio[0]:
+                worst_ratio = (ratio, target, match, measure)
+    if worst_ratio:
+        ratio, target, match, measure = worst_ratio
+        record["ratio"] = ratio
+        record["shortfall"] = round(tp - ratio, 4)
+        record["lead"] = round(ratio - tp, 4)
+        evidence["ratio"] = _pair(target, measure, match)
+        evidence["shortfall"] = evidence["lead"] = evidence["ratio"]
+    if worst_growth:
+        gap, target, match, measure = worst_growth
+        record["growth_actual"] = round(float(match["growth"]), 4)
+        record["growth_target"] = round(float(target["quantity"]), 4)
+        record["growth_shortfall"] = gap
+        if target.get("direction"):
+            record["direction"] = target["direction"]
+        for key in ("growth_actual", "growth_target", "growth_shortfall"):
+            evidence[key] = _pair(target, measure, match)
+    if worst_excess:
+        excess, target, match, measure = worst_excess
+        record["limit_excess"] = excess
+        record["direction"] = "以内"
+        evidence["limit_excess"] = _pair(target, measure, match)
+
+
+def _quote(item: dict, source: str = "progress") -> dict:
+    return {"quote": item.get("quote", ""), "span": item.get("span"), "source": source}
+
+
+def _pair(target: dict, measure: dict | None, match: dict) -> dict:
+    quote = measure.get("quote", "") if measure else ""
+    return {"quote": quote, "span": measure.get("span") if measure else None, "source": "progress",
+            "target_quote": target.get("quote", ""), "reason": match.get("reason", "")}
+
+
+def derive_workspace(ws: Workspace, period: str, params: dict) -> tuple[list[Derived], float]:
+    progress = ws.progress.get(period)
+    tp = time_progress(period, progress.as_of if progress else None, params)
+    entries = progress.entries if progress else {}
+    return [derive_item(item, entries.get(item.id), period, tp) for item in ws.plan.items()], tp
