@@ -82,17 +82,17 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run):
 @click.option("--period", required=True, help="报告期 YYYY-MM，例如 2023-09")
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @click.option("--out", "out_dir", help="输出目录（默认 reports_out/<工作区>/<报告期>/）")
-@click.option("--format", "formats", default="md,json", show_default=True, help="输出格式，逗号分隔：md,json")
+@click.option("--format", "formats", default=None, help="输出格式，逗号分隔（默认见 engine/render 的 DEFAULT_FORMATS）")
 @click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
 @click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
 def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from .check import run_check
     from .facts import period_months
-    from .render import parse_formats, write_outputs
+    from .render import DEFAULT_FORMATS, parse_formats, write_outputs
 
     period_months(period)
-    fmts = parse_formats(formats)
+    fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
     run = run_check(workspace, period, rules_dir, engine)
     result = run.result
     target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period

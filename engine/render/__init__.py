@@ -11,6 +11,7 @@ from ..yamlio import atomic_write_bytes
 from .templates import make_environment, render_template
 
 FORMATS = ("md", "json")
+DEFAULT_FORMATS = ("md", "json")
 FILE_NAMES = {"md": "memo.md", "json": "result.json"}
 
 
