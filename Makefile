@@ -23,14 +23,13 @@ test: install
 rules-test: install
 	$(BIN)/duban rules test
 
-# Rebuild the shipped example workspace from the tables a clerk receives (plan first, then Q3 progress).
+# Rebuild the shipped example workspace from the Word documents the office receives:
+# the decomposition plan (leaders, cooperating units), then the Q3 progress report with its annexes.
 FUL := tests/fixtures/fuling
 example: install
 	rm -rf facts/fuling-2023
-	$(BIN)/duban import $(FUL)/fuling_2023_plan_targets.xlsx $(FUL)/fuling_2023_plan_tasks.xlsx \
-		--into facts/fuling-2023 --region 涪陵区 --year 2023
-	$(BIN)/duban import $(FUL)/fuling_2023q3_tasks.xlsx $(FUL)/fuling_2023q3_indicators.xlsx \
-		--into facts/fuling-2023 --period 2023-09
+	$(BIN)/duban import $(FUL)/fuling_2023_plan.docx --into facts/fuling-2023 --region 涪陵区 --year 2023
+	$(BIN)/duban import $(FUL)/fuling_2023q3_report.docx --into facts/fuling-2023 --period 2023-09
 
 clean:
 	rm -rf $(VENV) reports_out/*/ .pytest_cache

@@ -70,6 +70,12 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run):
             click.echo(f"  {line}")
     if report.stats:
         click.echo("统计：" + "，".join(f"{k} {v}" for k, v in sorted(report.stats.items())))
+    if report.diff:
+        click.echo(f"{'将要' if dry_run else '已'}更改 {len(report.diff)} 处：")
+        for line in report.diff[:200]:
+            click.echo(f"  {line}")
+        if len(report.diff) > 200:
+            click.echo(f"  ……另有 {len(report.diff) - 200} 处")
     verb = "将写入" if dry_run else "已写入"
     for path in report.changed:
         click.echo(f"{verb} {path}")

@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import extract
 from .errors import InputError
 from .facts import PERIOD_RE, period_months
+from .import_diff import plan_changes, progress_changes
 from .import_headers import find_header
 from .import_rows import RowRecord, table_records
 from .import_tables import read_tables
@@ -23,6 +24,13 @@ from .yamlio import atomic_write_text, dump_roundtrip, load_roundtrip
 
 SCHEMA_PLAN = "duban/plan@1"
 SCHEMA_PROGRESS = "duban/progress@1"
+# An annex title that states a status ("附件3 前三季度未实现“依时序推进”目标任务"): recorded as the
+# rows' reported_status for the audit, never used as the judged status.
+_STATUS_TITLES = (
+    (re.compile(r"未实现.{0,2}依?时序.{0,2}推进|推进较为滞后|进展滞后|滞后的|严重滞后"), "滞后"),
+    (re.compile(r"正常推进|依时序推进的|按时序推进的"), "正常"),
+    (re.compile(r"已完成的|已经完成的"), "已完成"),
+)
 _UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
 _BARE_NUMBER = re.compile(r"^[≥≤>< ]*[-+]?\d+(?:\.\d+)?$")
 
@@ -32,6 +40,7 @@ class ImportReport:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # files written (or that would be, with --dry-run)
+    diff: list[str] = field(default_factory=list)  # item-level changes, in words
     unmatched: list[str] = field(default_factory=list)  # rows that joined no plan item
     stats: dict = field(default_factory=dict)
 
@@ -49,6 +58,13 @@ def indicator_target_text(name: str, annual: str | None) -> str:
     if _BARE_NUMBER.match(annual) and unit_match:
         annual += unit_match.group(1)
     return annual if annual.startswith(stem[:4]) else f"{stem}{annual}"
+
+
+def annex_status(title: str | None) -> str | None:
+    for pattern, status in _STATUS_TITLES:
+        if title and pattern.search(title):
+            return status
+    return None
 
 
 def _new_plan(region: str, year: int) -> CommentedMap:
@@ -142,19 +158,20 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
                                  file=table.source, field="--period")
             if has_progress and progress is None:
                 progress = _new_progress(period, as_of)
-            _merge_records(plan, progress if has_progress else None, records, kind, period, report, table.source)
+            status = annex_status(table.title)
+            _merge_records(plan, progress if has_progress else None, records, kind, period, report, table.source, status)
             report.lines.append(f"{table.source} {table.location}：{'指标' if kind == 'indicators' else '任务'} {len(records)} 行"
-                                f"{'，含进展' if has_progress else ''}")
+                                f"{'，含进展' if has_progress else ''}{f'，标题表明状态「{status}」（仅记为上报状态）' if status else ''}")
             if Path(table.source).name not in [str(s) for s in plan["source"]]:
                 plan["source"].append(Path(table.source).name)
     if tables_used == 0:
         raise InputError("所给文件中没有可识别的表格（需要“目标任务/工作任务/指标名称”等表头）", file=", ".join(files))
 
-    _write(plan_path, plan, dry_run, report)
+    _write(plan_path, plan, dry_run, report, plan_changes)
     if progress is not None and progress_path is not None:
         if as_of:
             progress["as_of"] = as_of
-        _write(progress_path, progress, dry_run, report)
+        _write(progress_path, progress, dry_run, report, progress_changes)
     return report
 
 
@@ -171,17 +188,22 @@ def _new_progress(period: str, as_of: str | None) -> CommentedMap:
     return node
 
 
-def _merge_records(plan, progress, records: list[RowRecord], kind: str, period, report: ImportReport, source: str):
+def _merge_records(plan, progress, records: list[RowRecord], kind: str, period, report: ImportReport, source: str,
+                   status: str | None = None):
     items = plan[kind]
     candidates = [Candidate(i, str(it.get("seq")) if it.get("seq") is not None else None,
                             str(it.get("name") or it.get("text") or "")) for i, it in enumerate(items)]
-    joined = join_rows(candidates, [(r.seq, r.name or r.text) for r in records])
+    joined = join_rows(candidates, [(r.seq, r.name or r.text) for r in records], use_seq=status is None)
     prefix, width = ("I", 2) if kind == "indicators" else ("T", 3)
     by_key = {}
     for item in items:
         by_key.setdefault(join_key(str(item.get("name") or item.get("text") or "")), item)
     for record, join in zip(records, joined):
-        original = None
+        if join.target is not None and status is not None and progress is not None and items[join.target]["id"] in progress["entries"]:
+            # a status annex repeating tasks already reported: only note what the source said
+            progress["entries"][items[join.target]["id"]]["reported_status"] = status
+            report.add_stat("reported_status")
+            continue
         if join.target is None:
             # a report may list one plan task twice (under two leaders): a task of its own, linked
             original = by_key.get(join_key(record.name or record.text))
@@ -196,7 +218,7 @@ def _merge_records(plan, progress, records: list[RowRecord], kind: str, period, 
             report.add_stat(f"{kind}_duplicate" if original is not None else f"{kind}_new")
             if candidates and join.how == "歧义":
                 report.warnings.append(f"{record.ref}「{record.text[:20]}…」{join.detail}，已作为新条目导入，请人工核对")
-            elif candidates and original is None:
+            elif candidates and original is None and progress is not None:
                 report.unmatched.append(f"{record.ref}「{record.text[:30]}」")
         else:
             node = items[join.target]
@@ -204,6 +226,8 @@ def _merge_records(plan, progress, records: list[RowRecord], kind: str, period, 
         _update_item(node, record, kind)
         if progress is not None and record.progress is not None:
             _update_entry(progress, node, record, period, source)
+            if status is not None:
+                progress["entries"][node["id"]]["reported_status"] = status
             report.add_stat("progress_entries")
 
 
@@ -248,12 +272,14 @@ def _update_entry(progress: CommentedMap, item: CommentedMap, record: RowRecord,
                 del entry[key]
 
 
-def _write(path: Path, data, dry_run: bool, report: ImportReport) -> None:
+def _write(path: Path, data, dry_run: bool, report: ImportReport, describe) -> None:
     text = dump_roundtrip(data)
     old = path.read_text(encoding="utf-8") if path.exists() else None
     if old == text:
         return
     report.changed.append(str(path))
+    if old is not None:  # a first import is all new: the counts say enough
+        report.diff.extend(describe(old, text))
     if not dry_run:
         atomic_write_text(path, text)
 

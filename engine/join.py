@@ -42,8 +42,10 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def join_rows(existing: list[Candidate], rows: list[tuple[str | None, str]]) -> list[JoinResult]:
-    """rows: (seq, text) per incoming row. One existing item takes at most one row per import."""
+def join_rows(existing: list[Candidate], rows: list[tuple[str | None, str]], use_seq: bool = True) -> list[JoinResult]:
+    """rows: (seq, text) per incoming row. One existing item takes at most one row per table.
+
+    use_seq=False for tables with their own local numbering (a status annex listing 7 tasks as 1–7)."""
     taken: set[int] = set()
     results: list[JoinResult | None] = [None] * len(rows)
     keys = [join_key(c.text) for c in existing]
@@ -64,7 +66,7 @@ def join_rows(existing: list[Candidate], rows: list[tuple[str | None, str]]) -> 
         results[row_index] = JoinResult(target, how, detail)
 
     # passes in order of confidence, so a weak match never steals a strong one's item
-    for row_index, (seq, text) in enumerate(rows):
+    for row_index, (seq, text) in enumerate(rows if use_seq else []):
         hits = free(by_seq.get(seq or "", []))
         if len(hits) == 1 and _similar(keys[hits[0]], join_key(text)) >= 0.5:
             claim(row_index, hits[0], "序号")
