@@ -1,0 +1,173 @@
+"""Target ↔ measure matching: same kind, convertible unit, compatible verb family, similar object.
+
+Precision first: a wrong ratio misleads the supervisor more than a missing one, so a measure
+is taken only with positive evidence (same verb family or a similar object name), or when it
+is the only comparable figure for the only target of its kind.
+"""
+
+from __future__ import annotations
+
+from .lexicon import Lexicon
+from .units import convert
+
+MIN_SIM = 0.34  # object similarity that counts as evidence on its own
+_KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "count"),
+          "count": ("count", "amount")}
+
+
+def _grams(s: str) -> set[str]:
+    if not s:
+        return set()
+    g = {s[i:i + 2] for i in range(len(s) - 1)}
+    return g or {s}
+
+
+def similarity(a: str, b: str) -> float:
+    ga, gb = _grams(a), _grams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def _period_month(period: str | None) -> int | None:
+    try:
+        return int(str(period).split("-")[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def _generic(lx: Lexicon) -> set[str]:
+    g = getattr(lx, "_generic_families", None)
+    if g is None:
+        g = {v.family for v in lx.verbs.values() if v.generic and v.family}
+        lx._generic_families = g  # type: ignore[attr-defined]
+    return g
+
+
+def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
+    """None if m can measure t, else the Chinese reason why not."""
+    if m["kind"] not in _KINDS.get(t["kind"], ()):
+        return "类型不同"
+    if convert(lx, 1.0, m["unit"], t["unit"]) is None:
+        return "单位不可换算"
+    tf, mf = t.get("verb_family"), m.get("verb_family")
+    gen = _generic(lx)
+    tv, mv = lx.verbs.get(t.get("verb") or ""), lx.verbs.get(m.get("verb") or "")
+    related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also)
+    if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
+        return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
+    if m.get("forecast"):
+        return "只是预计数"
+    if m.get("role") == "list":
+        return "是清单总数"  # 15个城市更新项目中，已建成3个: 15 is the list, 3 the actual
+    if tf == "新增" and "累计" in (m.get("quote") or "") and str((m.get("data_period") or {}).get("label", "")).startswith("截至"):
+        return "是累计数"  # 新增充电桩500个 vs 截至8月末累计建成2860个
+    if m.get("cumulative") and not any(w in (t.get("quote") or "") for w in lx.markers["cumulative"]):
+        return "是累计数"  # unless the target is itself a stock (贷款余额突破800亿元)
+    return None
+
+
+_PRIORITY = {"类型不同": 0, "单位不可换算": 0}
+
+
+def _note(why_not: dict, i: int, reason: str) -> None:
+    """Keep the most telling reason a target got no measure (a forecast beats a unit clash)."""
+    rank = _PRIORITY.get(reason, 2 if reason.startswith(("只是", "是累计")) else 1)
+    if i not in why_not or rank > why_not[i][0]:
+        why_not[i] = (rank, reason)
+
+
+def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -> list[dict]:
+    measures = reading.get("measures") or []
+    month = _period_month(period)
+    quantified = [i for i, t in enumerate(targets) if t.get("kind") in _KINDS and t.get("quantity") is not None]
+    items = sorted({m["item"] for m in measures if m.get("item")})
+    aligned = len(quantified) > 1 and len(items) >= len(quantified)
+    pairs, why_not = [], {}
+    gen = _generic(lx)
+    for k, i in enumerate(quantified):
+        t = targets[i]
+        tobj = t.get("object") or ""
+        tctx = (t.get("context") or "") + tobj
+        cands = []
+        for j, m in enumerate(measures):
+            bad = _compatible(lx, t, m)
+            if bad:
+                _note(why_not, i, bad)
+                continue
+            mtext = (m.get("context") or "") + (m.get("object") or "")
+            if t["kind"] == "count" and len(tobj) >= 2 and mtext and tobj[-1] not in mtext:
+                _note(why_not, i, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）")
+                continue  # the head noun (last character) differs: 园区 vs 工厂
+            sim = similarity(tctx, mtext)
+            tf = t.get("verb_family")
+            fam = bool(tf and tf not in gen and tf == m.get("verb_family"))
+            score = 2.0 * fam + 2.0 * sim
+            if aligned and m.get("item") == items[k]:
+                score += 1.5
+            if m.get("role") == "part":
+                score -= 1.0  # 其中人工造林320公顷 is a part of the figure before it
+            dp = m.get("data_period")
+            if month and dp and dp.get("end_month") not in (None, month):
+                score -= 0.3
+            cands.append((score, sim, fam, j))
+        same_kind = [x for x in quantified if targets[x]["kind"] == t["kind"]]
+        whole = [c for c in cands if not measures[c[3]].get("role")] or cands
+        n_fam = sum(1 for c in whole if c[2])
+        rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
+        for score, sim, fam, j in cands:
+            evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
+            if fam and (sim >= 0.15 or n_fam == 1):
+                evidence = True
+            if not evidence and len(whole) == 1 and len(same_kind) == 1 and (
+                    t["kind"] in ("growth", "ratio") or rare_unit):
+                evidence = True  # the only growth (or 亿立方米) figure for the only such target
+            if evidence:
+                pairs.append((score, -j, i, j, sim, fam, len(cands)))
+        if not cands:
+            _note(why_not, i, "没有可比的数字")
+        elif not any(p[2] == i for p in pairs):
+            _note(why_not, i, "有同类数字但对象不明，不取")
+    pairs.sort(reverse=True)
+    chosen: dict[int, tuple] = {}
+    used = set()
+    for score, _, i, j, sim, fam, n in pairs:
+        if i in chosen or j in used:
+            continue
+        chosen[i] = (j, sim, fam, n)
+        used.add(j)
+    return [_result(lx, i, t, measures, chosen.get(i), why_not.get(i, (0, None))[1])
+            for i, t in enumerate(targets)]
+
+
+def _result(lx: Lexicon, i: int, t: dict, measures: list[dict], pick, why_not) -> dict:
+    kind = t.get("kind")
+    if kind == "milestone":
+        return {"target": i, "measure": None, "actual": None, "ratio": None, "growth": None,
+                "reason": "里程碑目标，无数字可比，看进展阶段"}
+    if kind == "qualitative" or t.get("quantity") is None:
+        return {"target": i, "measure": None, "actual": None, "ratio": None, "growth": None,
+                "reason": "定性目标，无数字可比"}
+    if pick is None:
+        reason = f"未找到可比的实绩（{why_not}）" if why_not else "未找到可比的实绩"
+        return {"target": i, "measure": None, "actual": None, "ratio": None, "growth": None,
+                "reason": reason}
+    j, sim, fam, n = pick
+    m = measures[j]
+    actual = convert(lx, m["quantity"], m["unit"], t["unit"])
+    actual = round(actual, 6) if actual is not None else None
+    ratio = growth = None
+    if kind == "growth":
+        growth = actual
+    elif t.get("direction") != "以内" and t["quantity"] and actual is not None:
+        ratio = round(actual / t["quantity"], 4)
+    why = []
+    if fam:
+        why.append(f"动词同族「{t['verb_family']}」")
+    if sim >= MIN_SIM:
+        why.append(f"名称相近「{m.get('object') or m.get('context')}」")
+    if not why:
+        why.append("唯一可比的数字" if n == 1 else "分项对应")
+    unit_note = f"单位可换算（{m['unit']}→{t['unit']}）" if m["unit"] != t["unit"] else f"单位相同（{t['unit']}）"
+    return {"target": i, "measure": j, "actual": actual, "ratio": ratio, "growth": growth,
+            "reason": "，".join(why) + "，" + unit_note}

@@ -1,0 +1,137 @@
+"""Numbers with their units: Arabic (separators, decimals, full width), Chinese (cn2an),
+百分之…, signs, and the qualifiers written around them (以上, 约, 不低于 …)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from .lexicon import Lexicon, Unit
+
+# One-to-one character mapping keeps offsets valid: spans computed on the normalised text
+# are spans of the original text.
+_TRANSLATE = str.maketrans({
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    "％": "%", "．": ".", "—": "-", "–": "-", "－": "-", "−": "-", "～": "~", "〜": "~",
+    "　": " ", "＋": "+", "﹪": "%",
+})
+# A common typo in reports (己完成 for 已完成); same length, so offsets stay valid.
+_TYPO = re.compile(r"己(?=完成|经|建成|开工|实现|达|拆除|投用|完工|签订|通过)")
+
+
+_NEEDS = re.compile("[" + "".join(re.escape(k if isinstance(k, str) else chr(k)) for k in _TRANSLATE) + "]")
+
+
+def normalize(text: str) -> str:
+    out = text.translate(_TRANSLATE) if _NEEDS.search(text) else text
+    if "己" in out:
+        out = _TYPO.sub("已", out)
+    return out
+
+
+@dataclass
+class Quantity:
+    start: int  # span of the whole expression (qualifiers included)
+    end: int
+    num_start: int  # where the number itself starts
+    value: float
+    unit: Unit
+    qualifier: str | None  # as written (以上, 约, 超过 …)
+    direction: str | None  # canonical 以上 / 以内 / 左右
+
+
+_CN_DIGITS = "零一二两三四五六七八九十"
+_NO_BEFORE = set("第#№.") | set("0123456789") | set("abcdefghijklmnopqrstuvwxyz")
+_QUOTES = set("“\"「『‘'《")
+_DIGITS_CLOSE = set("0123456789)）")
+
+
+@lru_cache(maxsize=4096)
+def cn_value(s: str) -> float | None:
+    """Chinese numeral to float with cn2an (cached: cn2an costs ~20 µs a call)."""
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except (ValueError, KeyError, TypeError, IndexError):  # cn2an raises ValueError mostly
+        return None
+
+
+@lru_cache(maxsize=8)
+def number_regex(lx_id: int, unit_alt: str) -> re.Pattern:
+    # no optional group up front: a leading character class lets re skip to candidates fast
+    num = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    cn = rf"(?P<cn>[{_CN_DIGITS}][{_CN_DIGITS}百千点]*)"
+    tail = rf" ?(?P<a1>余|多)?(?P<pre>[万亿])?(?P<a2>余|多)?(?P<unit>{unit_alt})"
+    pct = rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_DIGITS}百点]+)"
+    # the leading lookahead gives re a first-character set to skip non-candidates quickly
+    return re.compile(rf"(?=[\d{_CN_DIGITS}百])(?:(?:{num}|{cn}){tail}|{pct})")
+
+
+def _qualifier_regexes(lx: Lexicon):
+    cached = getattr(lx, "_qual_cache", None)
+    if cached is None:
+        from .lexicon import alternation
+        after = re.compile(alternation(lx.markers["qualifier_after"]))
+        before = {w: d for w, d in lx.markers["qualifier_before"].items()}
+        maxlen = max((len(w) for w in before), default=0)
+        cached = (after, before, maxlen)
+        lx._qual_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def scan(norm: str, lx: Lexicon) -> list[Quantity]:
+    """Every number that carries a known unit, in text order."""
+    rx = number_regex(id(lx), lx.unit_alt)
+    q_after, q_before, q_max = _qualifier_regexes(lx)
+    out: list[Quantity] = []
+    for m in rx.finditer(norm):
+        s = m.start()
+        if s and norm[s - 1] in _NO_BEFORE:
+            continue
+        if s > 1 and norm[s - 1] == "-" and norm[s - 2] in _DIGITS_CLOSE:
+            continue  # the 9 of 1-9月 / 2022-2023
+        if m.group("pct") is not None:
+            raw = m.group("pct")
+            value = float(raw) if raw[0].isdigit() else cn_value(raw)
+            unit = lx.unit_names["%"]
+            ns = s
+        else:
+            unit = lx.units[m.group("unit")]
+            pre = m.group("pre")
+            if pre:
+                unit = lx.unit_names.get(pre + unit.name)
+                if unit is None:  # e.g. 万% — not a unit we know
+                    continue
+            ns = m.start("num") if m.group("num") else m.start("cn")
+            if m.group("cn"):
+                if not unit.cn_ok or (s and norm[s - 1] in _QUOTES):
+                    continue  # “六个跃升”, 一组 … are names, not quantities
+                if m.group("cn") == "一":
+                    continue  # 一次性, 一件事, 新一轮, 一户一档: 一 alone is rarely a quantity
+                value = cn_value(m.group("cn"))
+            else:
+                value = float(m.group("num").replace(",", ""))
+                if s and norm[s - 1] == "-" and (s < 2 or norm[s - 2] not in _DIGITS_CLOSE):
+                    value = -value  # 增长-6.8%, but not the 9 of 1-9月
+                    ns -= 1
+            if value is None:
+                continue
+        end = m.end()
+        qualifier = direction = None
+        if m.group("a1") or m.group("a2"):
+            qualifier, direction = "以上", "以上"  # 90余场, 12370万余元
+        qa = q_after.match(norm, end)
+        if qa:
+            qualifier = qa.group()
+            direction = lx.markers["qualifier_after"][qualifier]
+            end = qa.end()
+        start = ns
+        for k in range(min(q_max, ns) if qa is None else 0, 0, -1):  # 控制在3‰以内: 以内 wins
+            w = norm[ns - k:ns]
+            if w in q_before:
+                qualifier, direction, start = w, q_before[w], ns - k
+                break
+        out.append(Quantity(start, end, ns, value, unit, qualifier, direction))
+    return out

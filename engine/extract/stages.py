@@ -1,0 +1,74 @@
+"""Project stage (前期 … 投用) and flags (暂缓, 被通报 …) of a progress text."""
+
+from __future__ import annotations
+
+from .lexicon import Lexicon, hits
+from .measures import Scan
+from .periods import _excluded
+
+PERCENT_WINDOW = 14  # 主体施工完成60%: the percent follows the stage word closely
+
+
+def _negated(sc: Scan, cs: int, start: int, negators: tuple[str, ...]) -> bool:
+    prefix = sc.norm[cs:start]
+    return any(n in prefix for n in negators)
+
+
+def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
+    """The highest stage reached, as stated (not forecast, not negated)."""
+    lx: Lexicon = sc.lx
+    found = []
+    for i, m in hits(lx.stage_words, lx.stages, sc.norm):
+        e = lx.stages[i]
+        s, end = m.start(), m.end()
+        if e.exclude is not None and _excluded(sc.norm, s, end, e.exclude):
+            continue
+        cs, ce = sc.clause(s)
+        if e.negatable and _negated(sc, cs, s, lx.stage_negators):
+            continue
+        # 建成绿色工厂29家 counts things built; it is not the stage of a project
+        counted = any(end <= q.num_start < min(ce, end + 16) and q.unit.kind in ("count", "amount")
+                      for q in sc.quantities)
+        if counted:
+            continue
+        percent = None
+        pq_end = end
+        for q in sc.quantities:
+            if end <= q.num_start <= min(ce, end + PERCENT_WINDOW) and q.unit.name == "%":
+                percent, pq_end = q.value, q.end
+                break
+        name, rank = e.name, e.rank
+        if percent is not None and rank > 3 and percent < 100:
+            name, rank = "主体施工", 3  # 完工80% is not finished
+        elif rank != 3:
+            percent, pq_end = None, end
+        found.append((name, rank, percent, s, pq_end))
+    if not found:
+        return None
+    # a stated construction percent describes the main project (完成总进度92%)
+    with_pct = [h for h in found if h[1] == 3 and h[2] is not None and h[2] < 100]
+    if with_pct:
+        best = with_pct[0]
+    else:
+        # several projects at different stages, in different sentences: no single stage
+        built = {h[1] for h in found if h[1] >= 2}
+        if len(built) >= 2 and len({sc.sentence(h[3])[0] for h in found if h[1] >= 2}) >= 2:
+            return None
+        best = max(found, key=lambda h: (h[1], -h[3]))
+    name, rank, percent, s, e = best
+    return {"name": name, "rank": rank, "percent": percent, "quote": None, "span": [s, e]}
+
+
+def find_flags(sc: Scan) -> list[dict]:
+    out, seen = [], set()
+    norm = sc.norm
+    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm):
+        e = sc.lx.flags[i]
+        if e.name in seen:
+            continue
+        if e.exclude is not None and _excluded(norm, m.start(), m.end(), e.exclude):
+            continue
+        seen.add(e.name)
+        out.append({"name": e.name, "quote": None, "span": [m.start(), m.end()]})
+    out.sort(key=lambda f: f["span"][0])
+    return out

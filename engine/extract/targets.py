@@ -1,0 +1,120 @@
+"""Targets of a plan text: quantified aims, milestones (开工X, 建成投用Y), or one qualitative aim."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon
+from .measures import CLAUSE_BREAK, build, clean
+
+# Words that may precede a milestone verb at the start of a clause (力争开工X, 加快建成Y).
+_MODAL = re.compile(r"(?:力争|争取|确保|加快|全面|年内|年底前|尽快|积极|有序|大力|全力|启动并)*")
+_TRIM = "，。；;,.、 \n"
+
+
+def _target_from_measure(m: dict) -> dict:
+    kind = m["kind"]
+    if kind == "progress_pct":
+        kind = "ratio"
+    direction = m.pop("_direction", None)
+    return {
+        "quantity": m["quantity"],
+        "unit": m["unit"],
+        "verb": m["verb"],
+        "verb_family": m["verb_family"],
+        "object": m["object"],
+        "direction": direction,
+        "kind": kind,
+        "quote": None,
+        "span": m["span"],
+        "context": m["context"],
+        "item": m["item"],
+    }
+
+
+_UNIT_NOTE = re.compile(r"[（(]([^（）()]{1,6})[)）]")
+
+
+def _hide_unit_notes(norm: str, lx: Lexicon) -> str:
+    """地区生产总值增长（%） 6.5%: a unit note in an indicator name is not a clause break.
+    Replaced by spaces of the same length, so offsets stay valid."""
+    def sub(m):
+        inner = m.group(1).strip()
+        return " " * len(m.group()) if inner in lx.units or inner in lx.unit_names else m.group()
+    return _UNIT_NOTE.sub(sub, norm) if "（" in norm or "(" in norm else norm
+
+
+def _split_shared(norm: str, lx: Lexicon, targets: list[dict]) -> list[dict]:
+    """基础设施投资、民间投资均增长12%: one target per listed subject."""
+    out = []
+    for t in targets:
+        s = t["span"][0]
+        m = re.search(r"(?:分别|均|都)+$", norm[:s].rstrip())
+        if not m:
+            out.append(t)
+            continue
+        cs = max(norm.rfind(c, 0, m.start()) for c in "，。；;,") + 1
+        subjects = [clean(lx, x) for x in re.split(r"[、和及与]", norm[cs:m.start()])]
+        subjects = [x for x in subjects if x]
+        if len(subjects) < 2:
+            out.append(t)
+            continue
+        for name in subjects:
+            out.append(dict(t, object=name, context=name))
+    return out
+
+
+def build_targets(text: str, norm: str, lx: Lexicon) -> list[dict]:
+    norm = _hide_unit_notes(norm, lx)
+    sc, measures = build(norm, lx)
+    for q, m in zip(sc.quantities, measures):
+        m["_direction"] = q.direction
+    targets = _split_shared(norm, lx, [_target_from_measure(m) for m in measures])
+    if targets:  # convention: a task with numbers lists only its quantified aims
+        return _finish(text, targets)
+    # else one target: the first milestone clause (开工X, 建成投用Y), or the whole text as qualitative
+    pos = 0
+    for br in [m.start() for m in CLAUSE_BREAK.finditer(norm)] + [len(norm)]:
+        cs, ce = pos, br
+        pos = br + 1
+        if ce <= cs:
+            continue
+        lead = len(norm[cs:ce]) - len(norm[cs:ce].lstrip())
+        head = _MODAL.match(norm, cs + lead)
+        vm = lx.verb_re.match(norm, head.end())
+        if vm and lx.verbs[vm.group()].milestone:
+            verb, family, obj_start = vm.group(), lx.verbs[vm.group()].family, vm.end()
+        else:
+            # 加快建设X馆, 推进Y工程: a project named by its noun
+            pm = lx.project_re.match(norm[cs + lead:ce].rstrip(_TRIM))
+            if not pm:
+                continue
+            verb = pm.group()[:pm.start("obj")]
+            v = lx.verbs.get(verb)
+            family = v.family if v and v.family else "建设"
+            obj_start = cs + lead + pm.start("obj")
+        obj = text[obj_start:ce].strip(_TRIM) or None
+        targets.append({
+            "quantity": None, "unit": None, "verb": verb, "verb_family": family,
+            "object": obj, "direction": None, "kind": "milestone", "quote": None,
+            "span": [obj_start - len(verb), ce], "context": obj or "", "item": sc.item_at(cs),
+        })
+        return _finish(text, targets)
+    if norm.strip(_TRIM):
+        s = len(norm) - len(norm.lstrip(_TRIM))
+        e = len(norm.rstrip(_TRIM))
+        vm = lx.verb_re.search(norm, s, e)
+        v = lx.verbs[vm.group()] if vm else None
+        targets.append({
+            "quantity": None, "unit": None, "verb": vm.group() if v and v.family else None,
+            "verb_family": v.family if v else None, "object": None, "direction": None,
+            "kind": "qualitative", "quote": None, "span": [s, e], "context": "", "item": None,
+        })
+    return _finish(text, targets)
+
+
+def _finish(text: str, targets: list[dict]) -> list[dict]:
+    targets.sort(key=lambda t: t["span"][0])  # stable: split targets keep their order
+    for t in targets:
+        t["quote"] = text[t["span"][0]:t["span"][1]]
+    return targets
