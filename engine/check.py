@@ -1,4 +1,7 @@
-"""`duban check`: load → derive → evaluate → classify → result (the JSON contract) → render."""
+"""`duban check`: load → derive → evaluate → classify → result (the JSON contract) → render.
+
+Earlier periods in the workspace are judged too (same rules), so escalation can follow a streak.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ from .classify import Judgement, classify, summarise
 from .derive import derive_workspace
 from .errors import InputError
 from .evaluate import make_evaluator
-from .facts import load_workspace
+from .facts import Workspace, load_workspace
+from .history import escalation
 from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
+from .waivers import active_waivers, load_waivers, waiver_report
 
 RESULT_SCHEMA = "duban/result@1"
 METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall",
@@ -25,6 +30,7 @@ class CheckRun:
     result: dict
     judgements: list[Judgement]
     rulebook: Rulebook
+    workspace: Workspace
 
 
 def period_label(period: str) -> str:
@@ -34,24 +40,42 @@ def period_label(period: str) -> str:
 
 def data_digest(ws_path: Path, period: str) -> str:
     digest = hashlib.sha256()
-    for path in [ws_path / "plan.yaml", ws_path / "progress" / f"{period}.yaml"]:
+    for path in [ws_path / "plan.yaml", ws_path / "progress" / f"{period}.yaml", ws_path / "waivers.yaml"]:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None = None, engine: str = "durable_rules") -> CheckRun:
+def judge_period(ws: Workspace, period: str, book: Rulebook, evaluator, waived: dict | None = None) -> tuple[list[Judgement], float]:
+    derived, tp = derive_workspace(ws, period, book.params)
+    fired = evaluator.evaluate([d.record for d in derived])
+    return classify(derived, fired, book, waived), tp
+
+
+def load_inputs(workspace, period: str, rules_dir) -> tuple[Rulebook, Workspace]:
     book = load_rulebook(rules_dir or default_rules_dir())
     ws = load_workspace(workspace)
     if period not in ws.progress:
         have = "、".join(sorted(ws.progress)) or "无"
         raise InputError(f"工作区没有 {period} 的进展文件", file=str(Path(workspace) / "progress" / f"{period}.yaml"),
                          hint=f"已有报告期：{have}")
-    derived, tp = derive_workspace(ws, period, book.params)
+    return book, ws
+
+
+def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None = None, engine: str = "durable_rules") -> CheckRun:
+    book, ws = load_inputs(workspace, period, rules_dir)
     evaluator = make_evaluator(engine, book.rules)
-    fired = evaluator.evaluate([d.record for d in derived])
-    judgements = classify(derived, fired, book)
     progress = ws.progress[period]
+    as_of = progress.as_of or f"{period}-28"
+    waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})
+    active = {key: w.to_dict() for key, w in active_waivers(waivers, as_of).items()}
+    history = []
+    for earlier in sorted(p for p in ws.progress if p < period):
+        judged, _ = judge_period(ws, earlier, book, evaluator, active)
+        history.append((earlier, {j.derived.item.id: j.status for j in judged}))
+    judgements, tp = judge_period(ws, period, book, evaluator, active)
+    used = {(j.derived.item.id, f.rule) for j in judgements for f in j.findings if f.waived}
+    items = [item_result(j, period, history, book.params) for j in judgements]
     result = {
         "schema": RESULT_SCHEMA,
         "workspace": ws.name,
@@ -64,19 +88,22 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
         "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
         "engine": evaluator.name,
         "rules_digest": book.digest,
-        "data_digest": data_digest(Path(workspace), period),
+        "data_digest": data_digest(ws.path, period),
         "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
-        "tasks": [item_result(j, period) for j in judgements if j.derived.item.kind == "task"],
-        "indicators": [item_result(j, period) for j in judgements if j.derived.item.kind == "indicator"],
+        "history": [p for p, _ in history],
+        "tasks": [r for r in items if r["kind"] == "task"],
+        "indicators": [r for r in items if r["kind"] == "indicator"],
+        "waivers": waiver_report(waivers, used, as_of),
         "summary": {
             "tasks": summarise(judgements, "task", STATUSES_TASK),
             "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR),
+            "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
         },
     }
-    return CheckRun(result=result, judgements=judgements, rulebook=book)
+    return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws)
 
 
-def item_result(j: Judgement, period: str) -> dict:
+def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
     item, entry, record = j.derived.item, j.derived.entry, j.derived.record
     out = {
         "id": item.id,
@@ -92,7 +119,7 @@ def item_result(j: Judgement, period: str) -> dict:
         "reported_status": entry.reported_status if entry else None,
         "status": j.status,
         "status_reason": j.status_reason,
-        "escalation": {"step": j.escalation, "periods": [period] if j.escalation else []},
+        "escalation": escalation(item.id, j.status, j.escalation, period, history, params),
         "targets": [{k: t.get(k) for k in ("quote", "quantity", "unit", "kind", "direction")} for t in item.targets],
         "metrics": {k: record[k] for k in METRIC_FIELDS if k in record},
         "findings": [f.to_dict() for f in j.findings],

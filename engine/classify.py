@@ -27,10 +27,14 @@ class Finding:
     escalation: str | None
     message: str
     evidence: dict
+    waived: dict | None = None  # the waiver that exempts this finding (shown, counted, not deciding)
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "title": self.title, "rule_version": self.version, "severity": self.severity,
-                "status": self.status, "escalation": self.escalation, "message": self.message, "evidence": self.evidence}
+        out = {"rule": self.rule, "title": self.title, "rule_version": self.version, "severity": self.severity,
+               "status": self.status, "escalation": self.escalation, "message": self.message, "evidence": self.evidence}
+        if self.waived:
+            out["waived"] = self.waived
+        return out
 
 
 @dataclass
@@ -126,21 +130,26 @@ def missing_reason(derived: Derived) -> str:
     return "没有规则对该条进展作出判断"
 
 
-def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook) -> list[Judgement]:
+def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, waived: dict | None = None) -> list[Judgement]:
+    """waived: (item id, rule id) → waiver dict, for findings that must not decide status or escalation."""
     by_id = {r.id: r for r in book.rules}
     ladder = book.params.get("escalation_ladder", [])
+    waived = waived or {}
     out = []
     for item, rule_ids in zip(derived, fired):
         findings = [make_finding(by_id[rid], item, book.params) for rid in rule_ids]
+        for finding in findings:
+            finding.waived = waived.get((item.item.id, finding.rule))
         findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+        deciding = [f for f in findings if not f.waived]
         precedence = book.params["status_precedence" if item.item.kind == "task" else "indicator_precedence"]
-        statuses = [f for f in findings if f.status]
+        statuses = [f for f in deciding if f.status]
         if statuses:
             chosen = min(statuses, key=lambda f: precedence.index(f.status) if f.status in precedence else len(precedence))
             status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
         else:
             status, reason = "待核实", missing_reason(item)
-        steps = [f.escalation for f in findings if f.escalation in ladder]
+        steps = [f.escalation for f in deciding if f.escalation in ladder]
         escalation = max(steps, key=ladder.index) if steps else None
         out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))
     return out

@@ -114,6 +114,24 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
         sys.exit(EXIT_LAGGING)
 
 
+@main.command("explain")
+@click.argument("workspace")
+@click.argument("item")
+@click.option("--period", required=True, help="报告期 YYYY-MM")
+@click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
+@click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
+    """说明一项任务或指标为何得到当前状态：每条规则是否触发、比较了哪些值、引用哪段原文。ITEM 为编号（T077）或序号。"""
+    import json
+
+    from .check import run_check
+    from .explain import explain, explain_text
+
+    data = explain(run_check(workspace, period, rules_dir, engine), item)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else explain_text(data))
+
+
 @main.group("rules")
 def rules_group():
     """规则库：测试规则示例等。"""
@@ -135,6 +153,23 @@ def rules_test_cmd(rules_dir):
     click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if failed:
         sys.exit(1)
+
+
+@rules_group.command("diff")
+@click.argument("old_dir")
+@click.argument("new_dir")
+@click.argument("workspace")
+@click.option("--period", required=True, help="报告期 YYYY-MM")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option("--engine", default="vectorised", show_default=True, help="规则引擎")
+def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
+    """试算规则变更：哪些任务和指标的状态或督办等级会改变，为什么。"""
+    import json
+
+    from .rules_diff import diff_text, rules_diff
+
+    diff = rules_diff(old_dir, new_dir, workspace, period, engine)
+    click.echo(json.dumps(diff, ensure_ascii=False, indent=2) if as_json else diff_text(diff))
 
 
 if __name__ == "__main__":

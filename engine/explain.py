@@ -1,0 +1,118 @@
+"""`duban explain`: for one task or indicator, every rule considered — fired or not — with each
+condition's values (why and why not), the quoted evidence and how the status was decided."""
+
+from __future__ import annotations
+
+from .check import CheckRun
+from .errors import InputError
+from .evaluate.keywords import find_keyword
+from .evaluate.plain import holds, leaf_holds
+from .rulebook.fields import FIELDS
+from .rulebook.ir import All, Any_, Leaf, Not
+
+OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
+         "in": "属于", "contains": "包含", "exists": "存在"}
+
+
+def _show(value) -> str:
+    if value is None:
+        return "（缺失）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and len(value) > 40:
+        return f"「{value[:40]}…」"
+    if isinstance(value, str):
+        return f"「{value}」"
+    if isinstance(value, tuple):
+        return "、".join(_show(v) for v in value)
+    return str(value)
+
+
+def trace(cond, record: dict, depth: int = 0) -> list[dict]:
+    """One line per node: the condition in words, the value compared, and whether it holds."""
+    pad = "  " * depth
+    if isinstance(cond, Leaf):
+        spec = FIELDS.get(cond.field)
+        name = f"{spec.alias}（{cond.field}）" if spec else cond.field
+        value = record.get(cond.field)
+        ok = leaf_holds(cond, value)
+        want = ("是" if cond.value else "否") if cond.op == "exists" else _show(cond.value)
+        shown = _show(value)
+        if cond.op == "contains" and isinstance(value, str):
+            match = find_keyword(value, cond.value)
+            shown = f"在第 {match.start()} 字处出现「{match.group(0)}」" if match else "未出现这些词"
+        return [{"text": f"{pad}{name} {OP_ZH[cond.op]} {want}：实际 {shown} → {'成立' if ok else '不成立'}", "holds": ok}]
+    if isinstance(cond, Not):
+        inner = trace(cond.item, record, depth + 1)
+        ok = not holds(cond.item, record)
+        return [{"text": f"{pad}并非以下条件 → {'成立' if ok else '不成立'}", "holds": ok}] + inner
+    label = "全部满足" if isinstance(cond, All) else "任一满足"
+    ok = holds(cond, record)
+    lines = [{"text": f"{pad}{label} → {'成立' if ok else '不成立'}", "holds": ok}]
+    for child in cond.items:
+        lines.extend(trace(child, record, depth + 1))
+    return lines
+
+
+def find_judgement(run: CheckRun, ref: str):
+    items = [j for j in run.judgements if j.derived.item.id == ref]
+    if not items:
+        items = [j for j in run.judgements
+                 if (j.derived.entry and j.derived.entry.source_seq == ref) or (j.derived.item.seq == ref and not (j.derived.entry and j.derived.entry.source_seq))]
+    if len(items) == 1:
+        return items[0]
+    if not items:
+        raise InputError(f"找不到编号或序号为「{ref}」的任务或指标", field="ID", hint="编号如 T077、I01；也可写进展表中的序号")
+    names = "、".join(f"{j.derived.item.id}（{j.derived.item.kind}）" for j in items)
+    raise InputError(f"序号「{ref}」对应多项：{names}", field="ID", hint="请改用编号")
+
+
+def explain(run: CheckRun, ref: str) -> dict:
+    judgement = find_judgement(run, ref)
+    derived = judgement.derived
+    record = derived.record
+    findings = {f.rule: f for f in judgement.findings}
+    rules = []
+    for rule in run.rulebook.rules:
+        if derived.item.kind not in rule.applies_to:
+            continue
+        finding = findings.get(rule.id)
+        rules.append({
+            "rule": rule.id, "title": rule.title, "version": rule.version, "fired": finding is not None,
+            "status": rule.status, "trace": trace(rule.when, record),
+            "message": finding.message if finding else None, "evidence": finding.evidence if finding else None,
+            "waived": finding.waived if finding else None,
+        })
+    precedence = run.rulebook.params["status_precedence" if derived.item.kind == "task" else "indicator_precedence"]
+    return {
+        "id": derived.item.id, "seq": derived.entry.source_seq if derived.entry and derived.entry.source_seq else derived.item.seq,
+        "kind": derived.item.kind, "text": derived.item.text, "progress_text": derived.entry.text if derived.entry else None,
+        "record": {k: v for k, v in record.items() if k not in ("text", "progress")},
+        "matches": derived.matches, "status": judgement.status, "status_reason": judgement.status_reason,
+        "precedence": precedence, "rules": rules,
+    }
+
+
+def explain_text(data: dict) -> str:
+    lines = [f"{data['id']}（序号 {data['seq'] or '—'}）{data['text']}", f"进展：{data['progress_text'] or '（本期未报送）'}", "", "事实记录："]
+    for key, value in data["record"].items():
+        spec = FIELDS.get(key)
+        lines.append(f"  {spec.alias if spec else key}（{key}）= {_show(value)}")
+    for match in data["matches"] or []:
+        lines.append(f"  目标 {match.get('target')} 的对应读数：{match.get('reason', '')}")
+    lines.append("")
+    for rule in data["rules"]:
+        head = "触发" if rule["fired"] else "未触发"
+        if rule["waived"]:
+            head += f"（已豁免至 {rule['waived']['until']}：{rule['waived']['reason']}）"
+        lines.append(f"[{head}] {rule['rule']} v{rule['version']} {rule['title']}" + (f" → {rule['status']}" if rule["status"] else ""))
+        lines.extend(f"    {t['text']}" for t in rule["trace"])
+        if rule["fired"]:
+            lines.append(f"    发现：{rule['message']}")
+            quote = (rule["evidence"] or {}).get("quote")
+            if quote:
+                lines.append(f"    引文：「{quote}」 位置 {rule['evidence'].get('span')}")
+    lines += ["", f"判定：{data['status']}（{data['status_reason']}）", f"状态优先顺序：{' > '.join(data['precedence'])}"]
+    return "\n".join(lines)
