@@ -96,7 +96,11 @@ def _numbers_from_matches(record, evidence, targets, matches, measures, tp) -> N
     for match in matches:
         target = targets[match["target"]]
         measure = measures[match["measure"]] if match.get("measure") is not None else None
-        if target.get("kind") == "growth" and match.get("growth") is not None:
+        if target.get("kind") == "growth" and target.get("direction") == "以内" and match.get("growth") is not None:
+            excess = round(float(match["growth"]) - float(target["quantity"]), 4)  # 能耗增速控制在2.16%以内
+            if worst_excess is None or excess > worst_excess[0]:
+                worst_excess = (excess, target, match, measure)
+        elif target.get("kind") == "growth" and match.get("growth") is not None:
             gap = round(float(target["quantity"]) - float(match["growth"]), 4)
             if worst_growth is None or gap > worst_growth[0]:
                 worst_growth = (gap, target, match, measure)
