@@ -55,11 +55,13 @@ def main():
 @click.option("--as-of", "as_of", help="数据截止日期 YYYY-MM-DD（默认为报告期月末）")
 @click.option("--sheet", help="只读取 Excel 中的这个工作表")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的更改，不写文件")
-def import_cmd(files, into, region, year, period, as_of, sheet, dry_run):
+@click.option("--force", is_flag=True, help="覆盖手工修改过的内容（先备份原文件到 .duban/backup/）")
+def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force):
     """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
     from .import_workspace import import_files
 
-    report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet, dry_run=dry_run)
+    report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
+                          dry_run=dry_run, force=force)
     for line in report.lines:
         click.echo(line)
     for line in report.warnings:
@@ -95,14 +97,16 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from .check import run_check
     from .facts import period_months
+    from .lock import workspace_lock
     from .render import DEFAULT_FORMATS, parse_formats, write_outputs
 
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
-    run = run_check(workspace, period, rules_dir, engine)
-    result = run.result
-    target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period
-    written = write_outputs(result, target, fmts, Path(workspace))
+    with workspace_lock(workspace):
+        run = run_check(workspace, period, rules_dir, engine)
+        result = run.result
+        target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period
+        written = write_outputs(result, target, fmts, Path(workspace))
     t, i = result["summary"]["tasks"], result["summary"]["indicators"]
     click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
     click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))

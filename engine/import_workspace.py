@@ -12,14 +12,15 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import extract
-from .errors import InputError
-from .facts import PERIOD_RE, period_months
+from .errors import InputError, Problem
+from .facts import period_months
 from .import_diff import plan_changes, progress_changes
 from .import_headers import find_header
-from .import_rows import RowRecord, table_records
+from .import_merge import Merger
+from .import_state import ImportState
+from .lock import LOCK_NAME, workspace_lock
+from .import_rows import table_records
 from .import_tables import read_tables
-from .join import Candidate, join_key, join_rows
 from .yamlio import atomic_write_text, dump_roundtrip, load_roundtrip
 
 SCHEMA_PLAN = "duban/plan@1"
@@ -31,8 +32,6 @@ _STATUS_TITLES = (
     (re.compile(r"正常推进|依时序推进的|按时序推进的"), "正常"),
     (re.compile(r"已完成的|已经完成的"), "已完成"),
 )
-_UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
-_BARE_NUMBER = re.compile(r"^[≥≤>< ]*[-+]?\d+(?:\.\d+)?$")
 
 
 @dataclass
@@ -46,18 +45,6 @@ class ImportReport:
 
     def add_stat(self, key: str, n: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + n
-
-
-def indicator_target_text(name: str, annual: str | None) -> str:
-    """'地区生产总值增长（%）' + '6.5' → '地区生产总值增长6.5%' — what the target reader understands."""
-    unit_match = _UNIT_IN_NAME.search(name)
-    stem = _UNIT_IN_NAME.sub("", name).strip()
-    if not annual or annual.strip() in ("/", "／", "—", "-", "无"):
-        return stem
-    annual = annual.strip()
-    if _BARE_NUMBER.match(annual) and unit_match:
-        annual += unit_match.group(1)
-    return annual if annual.startswith(stem[:4]) else f"{stem}{annual}"
 
 
 def annex_status(title: str | None) -> str | None:
@@ -78,47 +65,26 @@ def _new_plan(region: str, year: int) -> CommentedMap:
     return plan
 
 
-def _next_id(items, prefix: str, width: int) -> str:
-    used = {str(item.get("id")) for item in items}
-    n = len(items) + 1
-    while f"{prefix}{n:0{width}d}" in used:
-        n += 1
-    return f"{prefix}{n:0{width}d}"
-
-
-def compact(value):
-    """Readings as a clerk wants to read them: no null keys, short number lists on one line ([6, 12])."""
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for key, inner in value.items():
-            if inner is not None and inner != []:
-                node[key] = compact(inner)
-        return node
-    if isinstance(value, list):
-        seq = CommentedSeq(compact(v) for v in value)
-        if len(value) <= 4 and all(isinstance(v, (int, float, str)) for v in value):
-            seq.fa.set_flow_style()
-        return seq
-    return value
-
-
-def _set(node: CommentedMap, key: str, value) -> bool:
-    """Set a field the importer owns; empty incoming values never erase what is there."""
-    if value in (None, "", []):
-        return False
-    if isinstance(value, list):
-        value = CommentedSeq(value)
-    if node.get(key) == value:
-        return False
-    node[key] = value
-    return True
-
-
 def import_files(files: list[str], into: str, *, region: str | None = None, year: int | None = None,
                  period: str | None = None, as_of: str | None = None, sheet: str | None = None,
-                 dry_run: bool = False) -> ImportReport:
+                 dry_run: bool = False, force: bool = False) -> ImportReport:
+    root = Path(into)
+    existed = root.exists()
+    try:
+        with workspace_lock(into, create=not dry_run):
+            return _import(files, into, region, year, period, as_of, sheet, dry_run, force)
+    except BaseException:
+        if not existed and root.is_dir():  # a failed first import leaves nothing behind
+            (root / LOCK_NAME).unlink(missing_ok=True)
+            if not any(root.iterdir()):
+                root.rmdir()
+        raise
+
+
+def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> ImportReport:
     report = ImportReport()
     root = Path(into)
+    state = ImportState(root, force)
     plan_path = root / "plan.yaml"
     if period is not None:
         period_months(period)  # validates the format, raises a Chinese error
@@ -139,6 +105,7 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
     if progress_path and progress_path.exists():
         progress = load_roundtrip(progress_path)
 
+    merger = Merger(plan, progress, period, report, state)
     tables_used = 0
     for file in files:
         for table in read_tables(file, sheet):
@@ -156,10 +123,10 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
             if has_progress and not period:
                 raise InputError("表格含有进展/完成情况列，需要用 --period 指明报告期（例如 2023-09 表示 1-9月）",
                                  file=table.source, field="--period")
-            if has_progress and progress is None:
-                progress = _new_progress(period, as_of)
+            if has_progress and merger.progress is None:
+                merger.progress = _new_progress(period, as_of)
             status = annex_status(table.title)
-            _merge_records(plan, progress if has_progress else None, records, kind, period, report, table.source, status)
+            merger.merge(records, kind, table.source, status, has_progress)
             report.lines.append(f"{table.source} {table.location}：{'指标' if kind == 'indicators' else '任务'} {len(records)} 行"
                                 f"{'，含进展' if has_progress else ''}{f'，标题表明状态「{status}」（仅记为上报状态）' if status else ''}")
             if Path(table.source).name not in [str(s) for s in plan["source"]]:
@@ -167,11 +134,22 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
     if tables_used == 0:
         raise InputError("所给文件中没有可识别的表格（需要“目标任务/工作任务/指标名称”等表头）", file=", ".join(files))
 
+    progress = merger.progress
+    if progress is not None and as_of:
+        progress["as_of"] = as_of
+    if state.conflicts and not force:
+        raise InputError(problems=[Problem(f"手工修改过的内容会被覆盖：{c}") for c in state.conflicts[:50]]
+                         + [Problem(f"共 {len(state.conflicts)} 处手工修改；未写入任何文件", hint="核对后用 --force 覆盖（会先备份原文件到 .duban/backup/），"
+                                    "或把手工修改同步到来源表格")])
+    if state.conflicts and not dry_run:
+        for saved in state.backup([plan_path] + ([progress_path] if progress_path else [])):
+            report.warnings.append(f"已备份原文件到 {saved}")
+        report.warnings.extend(f"已覆盖手工修改：{c}" for c in state.conflicts)
     _write(plan_path, plan, dry_run, report, plan_changes)
     if progress is not None and progress_path is not None:
-        if as_of:
-            progress["as_of"] = as_of
         _write(progress_path, progress, dry_run, report, progress_changes)
+    if not dry_run:
+        state.save()
     return report
 
 
@@ -188,90 +166,6 @@ def _new_progress(period: str, as_of: str | None) -> CommentedMap:
     return node
 
 
-def _merge_records(plan, progress, records: list[RowRecord], kind: str, period, report: ImportReport, source: str,
-                   status: str | None = None):
-    items = plan[kind]
-    candidates = [Candidate(i, str(it.get("seq")) if it.get("seq") is not None else None,
-                            str(it.get("name") or it.get("text") or "")) for i, it in enumerate(items)]
-    joined = join_rows(candidates, [(r.seq, r.name or r.text) for r in records], use_seq=status is None)
-    prefix, width = ("I", 2) if kind == "indicators" else ("T", 3)
-    by_key = {}
-    for item in items:
-        by_key.setdefault(join_key(str(item.get("name") or item.get("text") or "")), item)
-    for record, join in zip(records, joined):
-        if join.target is not None and status is not None and progress is not None and items[join.target]["id"] in progress["entries"]:
-            # a status annex repeating tasks already reported: only note what the source said
-            progress["entries"][items[join.target]["id"]]["reported_status"] = status
-            report.add_stat("reported_status")
-            continue
-        if join.target is None:
-            # a report may list one plan task twice (under two leaders): a task of its own, linked
-            original = by_key.get(join_key(record.name or record.text))
-            node = CommentedMap()
-            node["id"] = _next_id(items, prefix, width)
-            if original is not None:
-                node["duplicate_of"] = original["id"]
-                for key in ("category", "leaders", "lead_units", "coop_units"):
-                    if original.get(key):
-                        node[key] = original[key]
-            items.append(node)
-            report.add_stat(f"{kind}_duplicate" if original is not None else f"{kind}_new")
-            if candidates and join.how == "歧义":
-                report.warnings.append(f"{record.ref}「{record.text[:20]}…」{join.detail}，已作为新条目导入，请人工核对")
-            elif candidates and original is None and progress is not None:
-                report.unmatched.append(f"{record.ref}「{record.text[:30]}」")
-        else:
-            node = items[join.target]
-            report.add_stat(f"{kind}_matched_{join.how[:2]}")
-        _update_item(node, record, kind)
-        if progress is not None and record.progress is not None:
-            _update_entry(progress, node, record, period, source)
-            if status is not None:
-                progress["entries"][node["id"]]["reported_status"] = status
-            report.add_stat("progress_entries")
-
-
-def _update_item(node: CommentedMap, record: RowRecord, kind: str) -> None:
-    if not node.get("seq"):  # the plan's numbering stays; a report's 序号 is kept on its progress entry
-        _set(node, "seq", record.seq)
-    _set(node, "category", record.category)
-    if kind == "indicators":
-        _set(node, "name", record.name)
-        _set(node, "text", record.name)
-        _set(node, "annual_target_text", record.annual_target)
-    else:
-        _set(node, "text", record.text)
-    _set(node, "leaders", record.leaders)
-    _set(node, "lead_units", record.lead_units)
-    _set(node, "coop_units", record.coop_units)
-    if not node.get("reviewed"):
-        target_text = indicator_target_text(record.name or record.text, node.get("annual_target_text")) if kind == "indicators" else node["text"]
-        node["targets"] = compact(extract.read_targets(target_text))
-    for key in ("leaders", "lead_units", "coop_units", "targets"):
-        node.setdefault(key, CommentedSeq())
-
-
-def _update_entry(progress: CommentedMap, item: CommentedMap, record: RowRecord, period: str, source: str) -> None:
-    entries = progress["entries"]
-    entry = entries.get(item["id"])
-    if entry is None:
-        entry = CommentedMap()
-        entries[item["id"]] = entry
-    entry["text"] = record.progress
-    _set(entry, "source_seq", record.seq)
-    if record.text != item.get("text") and record.text != item.get("name"):
-        entry["source_text"] = record.text
-    if Path(source).name not in [str(s) for s in progress["source"]]:
-        progress["source"].append(Path(source).name)
-    if not entry.get("reviewed"):
-        reading = extract.read_progress(record.progress or "", period)
-        for key in ("measures", "data_period", "stage", "flags"):
-            if reading.get(key):
-                entry[key] = compact(reading[key])
-            elif key in entry:
-                del entry[key]
-
-
 def _write(path: Path, data, dry_run: bool, report: ImportReport, describe) -> None:
     text = dump_roundtrip(data)
     old = path.read_text(encoding="utf-8") if path.exists() else None
@@ -282,8 +176,3 @@ def _write(path: Path, data, dry_run: bool, report: ImportReport, describe) -> N
         report.diff.extend(describe(old, text))
     if not dry_run:
         atomic_write_text(path, text)
-
-
-def validate_period(period: str) -> None:
-    if not PERIOD_RE.match(period or ""):
-        raise InputError(f"报告期应写成 YYYY-MM，实为「{period}」", field="--period")

@@ -1,0 +1,73 @@
+"""Which field values the importer itself wrote, so a re-import can tell a clerk's hand edit from its
+own earlier output. Kept beside the facts in .duban/imported.json (commit it with them).
+
+A field the importer would change is a conflict when its current value is not what the importer last
+wrote there (or the clerk added it): without --force nothing is written; with --force the old files are
+backed up to .duban/backup/ first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from .yamlio import atomic_write_text
+
+STATE = Path(".duban") / "imported.json"
+
+
+def fingerprint(value) -> str:
+    plain = json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(plain.encode("utf-8")).hexdigest()[:12]
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class ImportState:
+    def __init__(self, root: Path, force: bool):
+        self.root, self.force = root, force
+        path = root / STATE
+        self.tracked = path.exists()
+        self.data: dict = json.loads(path.read_text(encoding="utf-8")) if self.tracked else {}
+        self.conflicts: list[str] = []
+
+    def may_write(self, scope: str, item_id: str, key: str, current, new) -> bool:
+        """True when the importer may replace `current` by `new` (records nothing yet)."""
+        if current is None or _plain(current) == _plain(new):
+            return True
+        recorded = self.data.get(scope, {}).get(item_id, {}).get(key)
+        hand_edited = self.tracked and recorded != fingerprint(current)
+        if hand_edited:
+            self.conflicts.append(f"{scope} {item_id} {key}：现值「{_short(current)}」是手工修改的，导入值为「{_short(new)}」")
+            return self.force
+        return True
+
+    def record(self, scope: str, item_id: str, key: str, value) -> None:
+        self.data.setdefault(scope, {}).setdefault(item_id, {})[key] = fingerprint(value)
+
+    def backup(self, paths: list[Path]) -> list[Path]:
+        saved = []
+        for path in paths:
+            if path.exists():
+                digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
+                dest = self.root / ".duban" / "backup" / f"{path.stem}.{digest}{path.suffix}"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, dest)
+                saved.append(dest)
+        return saved
+
+    def save(self) -> None:
+        atomic_write_text(self.root / STATE, json.dumps(self.data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+def _short(value, limit: int = 24) -> str:
+    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
