@@ -111,7 +111,9 @@ class Merger:
         if original is not None:
             self.put(node, "plan", "duplicate_of", original["id"])
             for key in ("category", "leaders", "lead_units", "coop_units"):
-                self.put(node, "plan", key, original.get(key))
+                value = original.get(key)
+                # a copy: a shared list would be written as a YAML anchor/alias pair
+                self.put(node, "plan", key, list(value) if isinstance(value, list) else value)
         self.report.add_stat(f"{kind}_duplicate" if original is not None else f"{kind}_new")
         if candidates and join.how == "歧义":
             self.report.warnings.append(f"{record.ref}「{record.text[:20]}…」{join.detail}，已作为新条目导入，请人工核对")

@@ -125,3 +125,10 @@ def test_sheet_is_chosen_by_header(tmp_path):
     assert "工作表「说明」：未找到可识别的表头，已跳过" in result.stdout
     missing = run_cli("import", path, "--into", tmp_path / "ws2", "--region", "测试区", "--year", "2023", "--sheet", "汇总")
     assert missing.returncode == 2 and "找不到工作表「汇总」" in missing.stderr and "任务" in missing.stderr
+
+
+def test_duplicated_tasks_do_not_share_yaml_anchors():
+    from .conftest import SHIPPED_WS
+
+    text = (SHIPPED_WS / "plan.yaml").read_text(encoding="utf-8")
+    assert "&id" not in text and "*id" not in text

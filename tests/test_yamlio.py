@@ -47,3 +47,15 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     atomic_write_text(target, "新内容")
     assert target.read_text(encoding="utf-8") == "新内容"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_keeps_a_readable_mode(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "plan.yaml"
+    atomic_write_text(target, "a: 1\n")
+    assert stat.S_IMODE(os.stat(target).st_mode) & 0o044  # group/other can read, as with a normal write
+    os.chmod(target, 0o640)
+    atomic_write_text(target, "a: 2\n")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
