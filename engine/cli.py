@@ -176,5 +176,15 @@ def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
     click.echo(json.dumps(diff, ensure_ascii=False, indent=2) if as_json else diff_text(diff))
 
 
+def _register_commands() -> None:
+    """Commands that live beside their step of the pipeline."""
+    from .audit.command import audit_cmd
+
+    main.add_command(audit_cmd)
+
+
+_register_commands()
+
+
 if __name__ == "__main__":
     main()
