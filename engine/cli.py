@@ -145,7 +145,7 @@ def rules_group():
 @click.argument("rules_dir", required=False)
 def rules_test_cmd(rules_dir):
     """运行规则库中每条规则自带的示例（不需要 pytest）。"""
-    from .rulebook.examples import run_examples
+    from .rulebook.examples import coverage_lines, run_examples
     from .rulebook.load import default_rules_dir, load_rulebook
 
     book = load_rulebook(rules_dir or default_rules_dir())
@@ -155,6 +155,8 @@ def rules_test_cmd(rules_dir):
         mark = "通过" if o.passed else "失败"
         click.echo(f"{mark}  {o.rule_id}.{o.example}  期望{'触发' if o.expected else '不触发'}，实际{'触发' if o.fired else '不触发'}")
     click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    for line in coverage_lines(book, outcomes):
+        click.echo(line)
     if failed:
         sys.exit(1)
 
@@ -179,8 +181,11 @@ def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
 def _register_commands() -> None:
     """Commands that live beside their step of the pipeline."""
     from .audit.command import audit_cmd
+    from .rulebook.commands import export_params_cmd, import_params_cmd
 
     main.add_command(audit_cmd)
+    rules_group.add_command(export_params_cmd)
+    rules_group.add_command(import_params_cmd)
 
 
 _register_commands()

@@ -53,3 +53,15 @@ def resolve_field(name: str) -> str | None:
     if name in FIELDS:
         return name
     return ALIASES.get(name)
+
+
+def fields_markdown() -> str:
+    """The field table in docs/rules.md (tests check the doc carries exactly this).
+    Regenerate with: python -m engine.rulebook.fields"""
+    rows = ["| 字段 | 中文名（规则中可用） | 类型 | 含义 |", "|---|---|---|---|"]
+    rows += [f"| `{f.name}` | {f.alias} | {TYPE_ZH[f.type]} | {f.meaning} |" for f in FIELDS.values()]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(fields_markdown())
