@@ -1,33 +1,28 @@
-"""render: result → the files a run writes. Every output is rendered in memory first and only then
-written (each atomically), so a failed run leaves the previous outputs untouched."""
+"""render: result → the files a run writes. Every output is rendered in memory first and only then written
+(each atomically: temp file in the same folder, then rename), so a failed render leaves the previous outputs
+untouched. Same inputs → same bytes (no clock anywhere; see repro.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import InputError
 from ..yamlio import atomic_write_bytes
-from .templates import make_environment, render_template
+from .context import build_context
+from .docx import memo_docx, notices_docx
+from .html import dashboard_html, memo_html
+from .machine import junit_xml, result_json, sarif
+from .markdown import leaders_md, memo_md, notices_md
+from .templates import make_environment
+from .xlsx import ledger_xlsx
 
-FORMATS = ("md", "json")
-DEFAULT_FORMATS = ("md", "json")
-FILE_NAMES = {"md": "memo.md", "json": "result.json"}
-
-
-def result_json(result: dict) -> bytes:
-    return (json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
-
-
-def render_memo_md(result: dict, workspace_dir: Path | None) -> bytes:
-    env = make_environment(workspace_dir)
-    return render_template(env, "memo.md.j2", memo_context(result)).encode("utf-8")
-
-
-def memo_context(result: dict) -> dict:
-    lagging = [t for t in result["tasks"] if t["status"] in ("滞后", "严重滞后")]
-    return {"result": result, "tasks": result["tasks"], "indicators": result["indicators"], "lagging": lagging,
-            "summary": result["summary"]}
+FORMATS = ("md", "docx", "xlsx", "html", "json", "junit", "sarif")
+DEFAULT_FORMATS = ("md", "docx", "xlsx", "html", "json")
+FILE_NAMES = {"md": "memo.md", "docx": "memo.docx", "xlsx": "ledger.xlsx", "html": "dashboard.html",
+              "json": "result.json", "junit": "findings.junit.xml", "sarif": "findings.sarif"}
+# per-unit / per-leader folders this run owns: files there that this run did not produce are stale and removed,
+# so a unit that caught up does not keep last quarter's 督办通知单 next to the new report
+OWNED = {"md": (("notices", ".md"), ("leaders", ".md")), "docx": (("notices", ".docx"),)}
 
 
 def parse_formats(text: str) -> list[str]:
@@ -38,15 +33,52 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def write_outputs(result: dict, out_dir: Path, formats: list[str], workspace_dir: Path | None = None) -> list[Path]:
-    rendered: dict[str, bytes] = {}
+def render_outputs(result: dict, formats: list[str], workspace_dir: Path | None = None) -> dict[str, bytes]:
+    """{relative path: bytes} for every file the formats produce; raises InputError before anything is written."""
+    ctx = build_context(result)
+    env = make_environment(Path(workspace_dir) if workspace_dir else None)
+    ws = Path(workspace_dir) if workspace_dir else None
+    out: dict[str, bytes] = {}
     for fmt in formats:
-        if fmt == "json":
-            rendered[FILE_NAMES[fmt]] = result_json(result)
-        elif fmt == "md":
-            rendered[FILE_NAMES[fmt]] = render_memo_md(result, workspace_dir)
+        if fmt == "md":
+            out["memo.md"] = memo_md(env, ctx)
+            out.update(notices_md(env, ctx))
+            out.update(leaders_md(env, ctx))
+        elif fmt == "docx":
+            out["memo.docx"] = memo_docx(ctx, ws)
+            out.update(notices_docx(ctx, ws))
+        elif fmt == "xlsx":
+            out["ledger.xlsx"] = ledger_xlsx(ctx)
+        elif fmt == "html":
+            out["memo.html"] = memo_html(env, ctx)
+            out["dashboard.html"] = dashboard_html(env, ctx)
+        elif fmt == "json":
+            out["result.json"] = result_json(result)
+        elif fmt == "junit":
+            out["findings.junit.xml"] = junit_xml(ctx)
+        elif fmt == "sarif":
+            out["findings.sarif"] = sarif(ctx)
+    return out
+
+
+def write_outputs(result: dict, out_dir: Path, formats: list[str], workspace_dir: Path | None = None) -> list[Path]:
+    rendered = render_outputs(result, formats, workspace_dir)
+    out_dir = Path(out_dir)
+    root = out_dir.resolve()
+    for rel in rendered:  # names are cleaned in names.py; this is the last guard, checked before any write
+        if root not in (out_dir / rel).resolve().parents:
+            raise InputError(f"输出文件名不安全：{rel}", file=str(out_dir))
     written = []
-    for name, data in rendered.items():
-        atomic_write_bytes(out_dir / name, data)
-        written.append(out_dir / name)
+    for rel, data in rendered.items():
+        atomic_write_bytes(out_dir / rel, data)
+        written.append(out_dir / rel)
+    _remove_stale(out_dir, formats, rendered)
     return written
+
+
+def _remove_stale(out_dir: Path, formats: list[str], rendered: dict[str, bytes]) -> None:
+    for fmt in formats:
+        for folder, suffix in OWNED.get(fmt, ()):
+            for path in sorted((out_dir / folder).glob(f"*{suffix}")):
+                if f"{folder}/{path.name}" not in rendered and path.is_file():
+                    path.unlink()

@@ -1,6 +1,7 @@
 """The Jinja environment: workspace templates first, then the shipped ones (also as "default:NAME"
 so a workspace template can `{% extends "default:memo.md.j2" %}`). Sandboxed, StrictUndefined:
-a missing variable is an error, never a blank, and task text is data, never template code."""
+a missing variable is an error, never a blank, and task text is data, never template code.
+HTML templates (*.html.j2) are autoescaped; the DOCX environment escapes everything (XML)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import InputError
+from .context import cn_number
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -25,24 +27,65 @@ def join_units(units) -> str:
     return "、".join(units or []) or "—"
 
 
-def make_environment(workspace_dir: Path | None = None, autoescape: bool = False) -> SandboxedEnvironment:
-    loaders = []
-    if workspace_dir is not None and (workspace_dir / "templates").is_dir():
-        loaders.append(FileSystemLoader(str(workspace_dir / "templates")))
+def sentence(text) -> str:
+    """Ends a clause with 。 unless it already ends with punctuation, so "text + reason" reads as prose."""
+    text = (text or "").rstrip()
+    return text if not text or text[-1] in "。！？；.!?;" else text + "。"
+
+
+def value_text(value) -> str:
+    """Evidence values for people: 是/否 rather than True/False, at most four significant digits."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and name.endswith((".html.j2", ".html", ".htm", ".xml"))
+
+
+def template_dirs(workspace_dir: Path | None) -> list[Path]:
+    dirs = []
+    if workspace_dir is not None and (Path(workspace_dir) / "templates").is_dir():
+        dirs.append(Path(workspace_dir) / "templates")
+    return dirs + [SHIPPED]
+
+
+def make_environment(workspace_dir: Path | None = None, autoescape=None) -> SandboxedEnvironment:
+    dirs = template_dirs(workspace_dir)
     shipped = FileSystemLoader(str(SHIPPED))
-    loaders.append(PrefixLoader({"default": shipped}, delimiter=":"))
-    loaders.append(shipped)
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=autoescape,
+    loaders = [FileSystemLoader(str(d)) for d in dirs[:-1]]
+    loaders += [PrefixLoader({"default": shipped}, delimiter=":"), shipped]
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                               autoescape=_autoescape if autoescape is None else autoescape,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["pct"] = pct
     env.filters["units"] = join_units
+    env.filters["cn"] = cn_number
+    env.filters["sentence"] = sentence
+    env.filters["val"] = value_text
     return env
+
+
+def find_file(name: str, workspace_dir: Path | None) -> Path:
+    """A binary template (memo.docx): the workspace's copy if present, else the shipped one."""
+    for d in template_dirs(workspace_dir):
+        if (d / name).is_file():
+            return d / name
+    raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 templates/build_docx_templates.py 重新生成")
+
+
+def template_error(exc: TemplateError, name: str) -> InputError:
+    file = getattr(exc, "filename", None) or name
+    line = getattr(exc, "lineno", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return InputError(f"模板出错：{message}", file=file, line=line, hint="模板中用到的变量见 docs/templates.md")
 
 
 def render_template(env: SandboxedEnvironment, name: str, context: dict) -> str:
     try:
         return env.get_template(name).render(**context)
     except TemplateError as exc:
-        file = getattr(exc, "filename", None) or name
-        line = getattr(exc, "lineno", None)
-        raise InputError(f"模板出错：{exc.message if hasattr(exc, 'message') else exc}", file=file, line=line) from None
+        raise template_error(exc, name) from None

@@ -1,0 +1,319 @@
+"""The render context: everything a template may use, as frozen dataclasses built once from result.json.
+
+docs/templates.md lists every field of every class in DOCUMENTED (tests/test_render_context.py keeps the two in
+step). Templates see RenderContext's fields as top-level names; a notice template also gets `notice`
+(UnitNotice), a leader template `leader` (LeaderSummary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields, replace
+
+from .names import unique_names
+
+LAGGING = ("严重滞后", "滞后")
+NORMAL = ("已完成", "超时序", "正常")
+RED = ("严重滞后", "滞后", "不达预期")
+YELLOW = ("待核实",)
+REPLY_DAYS = 15  # 督办通知单的反馈期限：数据截止日后 15 天（模板可改写措辞，不改期限）
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
+_RULE_PREFIX = re.compile(r"^[A-Z]+-[A-Z]+-\d+[：:]\s*")
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def clean(text) -> str | None:
+    """Text from tables may carry control characters (Excel line tabs); they would corrupt XML outputs."""
+    if text is None:
+        return None
+    return _BAD_CHARS.sub(" ", str(text))
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十: for heading labels such as （一）."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def cn_date(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def status_class(status: str | None) -> str:
+    """红 / 黄 / 绿, the colour every output uses for a status."""
+    if status in RED:
+        return "red"
+    if status in YELLOW:
+        return "yellow"
+    return "green"
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    title: str
+    rule_version: int | None
+    severity: str
+    status: str | None
+    escalation: str | None
+    message: str
+    quote: str | None
+    target_quote: str | None
+    source: str | None
+    values: dict
+    thresholds: dict
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    seq: str
+    no: str
+    kind: str
+    category: str | None
+    name: str
+    text: str
+    leaders: tuple
+    lead_units: tuple
+    coop_units: tuple
+    leaders_text: str
+    lead_units_text: str
+    coop_units_text: str
+    duplicate_of: str | None
+    also_seqs: tuple
+    progress_text: str
+    status: str
+    status_class: str
+    status_reason: str
+    lagging: bool
+    escalation: str | None
+    ratio: float | None
+    time_progress: float | None
+    annual_target_text: str | None
+    lag_text: str
+    findings: tuple
+    issues: tuple
+
+
+@dataclass(frozen=True)
+class Counts:
+    tasks_total: int
+    tasks_normal: int
+    tasks_done: int
+    tasks_ahead: int
+    tasks_on_track: int
+    tasks_lagging: int
+    tasks_serious: int
+    tasks_slow: int
+    tasks_unclear: int
+    indicators_total: int
+    indicators_met: int
+    indicators_on_schedule: int
+    indicators_missed: int
+    indicators_unclear: int
+
+
+@dataclass(frozen=True)
+class LagGroup:
+    status: str
+    title: str
+    tasks: tuple
+
+
+@dataclass(frozen=True)
+class UnitNotice:
+    unit: str
+    number: str
+    file_stem: str
+    tasks: tuple
+    reply_deadline: str
+    reply_deadline_cn: str
+
+
+@dataclass(frozen=True)
+class LeaderSummary:
+    name: str
+    file_stem: str
+    tasks: tuple
+    lagging: tuple
+    unclear: tuple
+    normal_count: int
+    by_status: dict
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    workspace: str
+    region: str
+    year: int
+    period: str
+    period_label: str
+    as_of: str
+    as_of_cn: str
+    time_progress: float
+    engine: str
+    rules_digest: str
+    data_digest: str
+    provenance: str
+    title: str
+    office: str
+    counts: Counts
+    tasks: tuple
+    indicators: tuple
+    lagging_tasks: tuple
+    lagging_groups: tuple
+    normal_tasks: tuple
+    unclear_tasks: tuple
+    missed_indicators: tuple
+    notices: tuple
+    leaders: tuple
+    units: tuple
+    leader_names: tuple
+    statuses: tuple
+    rules: tuple
+    result: dict = field(repr=False)
+
+    def as_dict(self) -> dict:
+        """Shallow: nested views stay objects, so templates read `task.text` and a typo is an error."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+DOCUMENTED = (RenderContext, Counts, ItemView, FindingView, LagGroup, UnitNotice, LeaderSummary)
+
+
+def _finding(f: dict) -> FindingView:
+    ev = f.get("evidence") or {}
+    return FindingView(rule=f["rule"], title=clean(f.get("title")) or "", rule_version=f.get("rule_version"),
+                       severity=f.get("severity") or "info", status=f.get("status"), escalation=f.get("escalation"),
+                       message=clean(f.get("message")) or "", quote=clean(ev.get("quote")),
+                       target_quote=clean(ev.get("target_quote")), source=ev.get("source"),
+                       values=dict(ev.get("values") or {}), thresholds=dict(ev.get("thresholds") or {}))
+
+
+def _lag_text(status: str, reason: str, issues: list[FindingView]) -> str:
+    """One or two sentences on what lags: the findings that decided the status, without repeating a quote."""
+    picked, quotes = [], set()
+    for f in issues:
+        if f.quote and f.quote in quotes:
+            continue
+        quotes.add(f.quote)
+        picked.append(f.message.rstrip("。"))
+        if len(picked) == 2:
+            break
+    if not picked:
+        picked = [_RULE_PREFIX.sub("", reason).rstrip("。")] if reason else []
+    return "；".join(picked) + "。" if picked else ""
+
+
+def _item(raw: dict) -> ItemView:
+    findings = [_finding(f) for f in raw.get("findings") or []]
+    rank = {"error": 0, "warn": 1, "info": 2}
+    issues = sorted((f for f in findings if f.severity != "info" and (f.status in (raw["status"], None))),
+                    key=lambda f: rank.get(f.severity, 3))
+    units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
+    metrics = raw.get("metrics") or {}
+    reason = clean(raw.get("status_reason")) or ""
+    text = clean(raw.get("text")) or ""
+    return ItemView(
+        id=raw["id"], seq=clean(raw.get("seq")) or "", no=clean(raw.get("seq")) or raw["id"], kind=raw.get("kind", "task"),
+        category=clean(raw.get("category")), name=clean(raw.get("name")) or text, text=text,
+        leaders=units("leaders"), lead_units=units("lead_units"), coop_units=units("coop_units"),
+        leaders_text="、".join(units("leaders")), lead_units_text="、".join(units("lead_units")),
+        coop_units_text="、".join(units("coop_units")), duplicate_of=raw.get("duplicate_of"), also_seqs=(),
+        progress_text=clean(raw.get("progress_text")) or "", status=raw["status"],
+        status_class=status_class(raw["status"]), status_reason=reason,
+        lagging=raw["status"] in LAGGING + ("不达预期",), escalation=(raw.get("escalation") or {}).get("step"),
+        ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
+        annual_target_text=clean(raw.get("annual_target_text")),
+        lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in RED else "",
+        findings=tuple(findings), issues=tuple(issues))
+
+
+def fold_duplicates(items: list[ItemView]) -> tuple:
+    """The progress table may list one plan task under several headings; a narrative names it once and
+    gives every 序号 it was listed under. Annex tables keep every row, so their counts match the cover."""
+    kept: dict[str, ItemView] = {}
+    extra: dict[str, list[str]] = {}
+    for item in items:
+        if item.duplicate_of and item.duplicate_of in kept:
+            extra[item.duplicate_of].append(item.no)
+            continue
+        kept[item.id] = item
+        extra[item.id] = []
+    return tuple(replace(i, also_seqs=tuple(extra[i.id])) for i in kept.values())
+
+
+def _counts(result: dict) -> Counts:
+    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
+    g = lambda d, k: int(d.get(k, 0))  # noqa: E731
+    return Counts(
+        tasks_total=len(result["tasks"]), tasks_normal=sum(g(t, k) for k in NORMAL), tasks_done=g(t, "已完成"),
+        tasks_ahead=g(t, "超时序"), tasks_on_track=g(t, "正常"), tasks_lagging=g(t, "滞后") + g(t, "严重滞后"),
+        tasks_serious=g(t, "严重滞后"), tasks_slow=g(t, "滞后"), tasks_unclear=g(t, "待核实"),
+        indicators_total=len(result["indicators"]), indicators_met=g(i, "符合预期"),
+        indicators_on_schedule=g(i, "符合时间节点要求"), indicators_missed=g(i, "不达预期"), indicators_unclear=g(i, "待核实"))
+
+
+def _reply_deadline(as_of: str) -> str:
+    return (dt.date.fromisoformat(as_of) + dt.timedelta(days=REPLY_DAYS)).isoformat()
+
+
+def _notices(lagging: list[ItemView], period: str, as_of: str) -> tuple:
+    by_unit: dict[str, list[ItemView]] = {}
+    for task in lagging:
+        for unit in task.lead_units:
+            by_unit.setdefault(unit, []).append(task)
+    units = sorted(by_unit)
+    stems = unique_names(units)
+    deadline = _reply_deadline(as_of)
+    return tuple(UnitNotice(unit=u, number=f"{period}-{n:02d}", file_stem=stems[u], tasks=fold_duplicates(by_unit[u]),
+                            reply_deadline=deadline, reply_deadline_cn=cn_date(deadline))
+                 for n, u in enumerate(units, 1))
+
+
+def _leaders(tasks: list[ItemView]) -> tuple:
+    names = sorted({name for t in tasks for name in t.leaders})
+    stems = unique_names(names)
+    out = []
+    for name in names:
+        mine = [t for t in tasks if name in t.leaders]
+        by_status: dict[str, int] = {}
+        for t in mine:
+            by_status[t.status] = by_status.get(t.status, 0) + 1
+        out.append(LeaderSummary(name=name, file_stem=stems[name], tasks=tuple(mine),
+                                 lagging=fold_duplicates([t for t in mine if t.status in LAGGING]),
+                                 unclear=fold_duplicates([t for t in mine if t.status == "待核实"]),
+                                 normal_count=sum(1 for t in mine if t.status in NORMAL), by_status=by_status))
+    return tuple(out)
+
+
+def build_context(result: dict) -> RenderContext:
+    tasks = [_item(t) for t in result["tasks"]]
+    indicators = [_item(i) for i in result["indicators"]]
+    lagging = [t for t in tasks if t.status in LAGGING]
+    as_of = result.get("as_of") or f"{result['period']}-28"
+    groups = tuple(LagGroup(status=s, title=f"{s}的任务", tasks=fold_duplicates([t for t in lagging if t.status == s]))
+                   for s in LAGGING if any(t.status == s for t in lagging))
+    provenance = (f"工作区 {result['workspace']} · 报告期 {result['period']} · 数据截至 {as_of} · "
+                  f"规则 {result['rules_digest']} · 数据 {result['data_digest']}")
+    statuses = tuple(dict.fromkeys([*result["summary"]["tasks"], *result["summary"]["indicators"]]))
+    return RenderContext(
+        workspace=result["workspace"], region=result["region"], year=result["year"], period=result["period"],
+        period_label=result["period_label"], as_of=as_of, as_of_cn=cn_date(as_of),
+        time_progress=result["time_progress"], engine=result["engine"], rules_digest=result["rules_digest"],
+        data_digest=result["data_digest"], provenance=provenance,
+        title=f"关于{result['year']}年{result['region']}政府工作报告重点任务{result['period_label']}推进情况的报告",
+        office=f"{result['region']}人民政府督查室", counts=_counts(result), tasks=tuple(tasks),
+        indicators=tuple(indicators), lagging_tasks=tuple(lagging), lagging_groups=groups,
+        normal_tasks=tuple(t for t in tasks if t.status in NORMAL),
+        unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
+        missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
+        notices=_notices(lagging, result["period"], as_of), leaders=_leaders(tasks),
+        units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
+        leader_names=tuple(sorted({n for t in tasks for n in t.leaders})), statuses=statuses,
+        rules=tuple(dict(r) for r in result.get("rules") or []), result=result)

@@ -1,0 +1,59 @@
+"""memo.docx and notices/<unit>.docx: docxtpl fills a Word template staff can edit (templates/memo.docx,
+notice.docx, or the workspace's own copies). Everything is autoescaped, so & < > in task text stay text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import InputError
+from .context import RenderContext
+from .repro import as_of_time, normalise_zip
+from .templates import find_file, make_environment, template_error
+
+
+def docx_environment(workspace_dir: Path | None) -> SandboxedEnvironment:
+    return make_environment(workspace_dir, autoescape=True)
+
+
+def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str) -> bytes:
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        raise template_error(exc, str(path)) from None
+    except (ValueError, KeyError, OSError) as exc:  # not a .docx, or the XML the tags produced is broken
+        raise InputError(f"Word 模板无法使用：{exc}", file=str(path), hint="检查模板中的 {% %} 标记是否成对") from None
+    props = tpl.docx.core_properties
+    when = as_of_time(ctx.as_of)
+    # provenance travels with the file; times come from the data, not the clock (reproducible bytes)
+    props.title = title
+    props.subject = f"{ctx.region}{ctx.period_label}重点任务督查"
+    props.keywords = f"{ctx.workspace}; {ctx.period}; {ctx.as_of}; {ctx.rules_digest}; {ctx.data_digest}"
+    props.comments = ctx.provenance
+    props.category = "督查报告"
+    props.author = props.last_modified_by = "duban"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalise_zip(buf.getvalue(), when)
+
+
+def memo_docx(ctx: RenderContext, workspace_dir: Path | None) -> bytes:
+    env = docx_environment(workspace_dir)
+    return render_docx(find_file("memo.docx", workspace_dir), ctx.as_dict(), ctx, env, ctx.title)
+
+
+def notices_docx(ctx: RenderContext, workspace_dir: Path | None) -> dict[str, bytes]:
+    if not ctx.notices:
+        return {}
+    env = docx_environment(workspace_dir)
+    path = find_file("notice.docx", workspace_dir)
+    base = ctx.as_dict()
+    return {f"notices/{n.file_stem}.docx": render_docx(path, {**base, "notice": n}, ctx, env, f"督办通知单（{n.unit}）")
+            for n in ctx.notices}

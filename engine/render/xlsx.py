@@ -1,0 +1,120 @@
+"""ledger.xlsx, the 台账: sheets 任务 / 指标 / 督查发现 / 说明. Frozen header, filters, status cells coloured by
+class, widths sized for Chinese. Text is always stored as text: a task text like "=HYPERLINK(…)" must never
+become a formula in the office's Excel (CSV/formula injection)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .context import RenderContext
+from .repro import as_of_time, normalise_zip
+
+FILLS = {"red": PatternFill("solid", fgColor="FFC7CE"), "yellow": PatternFill("solid", fgColor="FFEB9C"),
+         "green": PatternFill("solid", fgColor="C6EFCE")}
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEAD_FONT = Font(name="黑体", bold=True)
+BODY_FONT = Font(name="仿宋_GB2312")
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FORMULA_START = ("=", "+", "-", "@")
+MAX_WIDTH = {"wide": 60, "normal": 24}
+
+TASK_COLUMNS = [("序号", "no", "normal"), ("任务编号", "id", "normal"), ("类别", "category", "normal"),
+                ("工作任务", "text", "wide"), ("责任区领导", "leaders_text", "normal"),
+                ("责任单位", "lead_units_text", "normal"), ("配合单位", "coop_units_text", "normal"),
+                ("任务进展情况", "progress_text", "wide"), ("完成率", "ratio", "pct"), ("时序进度", "time_progress", "pct"),
+                ("状态", "status", "status"), ("判定依据", "status_reason", "wide"), ("督办措施", "escalation", "normal")]
+INDICATOR_COLUMNS = [("序号", "no", "normal"), ("指标编号", "id", "normal"), ("指标", "name", "wide"),
+                     ("全年目标", "annual_target_text", "normal"), ("责任单位", "lead_units_text", "normal"),
+                     ("完成情况", "progress_text", "wide"), ("评价", "status", "status"),
+                     ("判定依据", "status_reason", "wide")]
+FINDING_HEADERS = ["对象", "序号", "编号", "规则", "规则名称", "规则版本", "严重程度", "判定", "督办措施", "说明",
+                   "引用原文", "目标原文"]
+
+
+def display_width(text: str) -> int:
+    """A CJK character is two columns wide in Excel's default font metrics."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def put(ws, row: int, col: int, value, kind: str = "normal"):
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    else:
+        cell.value = value
+    cell.font = BODY_FONT
+    cell.border = BORDER
+    cell.alignment = Alignment(wrap_text=kind == "wide", vertical="top")
+    if kind == "pct" and isinstance(value, (int, float)):
+        cell.number_format = "0%"
+    return cell
+
+
+def sheet(wb, title: str, headers: list[str], rows: list[list], kinds: list[str], status_col: int | None = None,
+          classes: list[str] | None = None):
+    ws = wb.create_sheet(title)
+    for col, head in enumerate(headers, 1):
+        cell = ws.cell(row=1, column=col, value=head)
+        cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for r, values in enumerate(rows, 2):
+        for col, (value, kind) in enumerate(zip(values, kinds), 1):
+            cell = put(ws, r, col, value, kind)
+            if status_col == col and classes:
+                cell.fill = FILLS[classes[r - 2]]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 2)}"
+    for col, (head, kind) in enumerate(zip(headers, kinds), 1):
+        longest = max([display_width(head) + 4] + [display_width(str(v[col - 1])) for v in rows if v[col - 1] is not None])
+        ws.column_dimensions[get_column_letter(col)].width = min(longest + 2, MAX_WIDTH.get(kind, 16))
+    return ws
+
+
+def _value(item, attr):
+    value = getattr(item, attr)
+    if attr == "no" and isinstance(value, str) and value.isdigit() and len(value) < 10:
+        return int(value)  # 序号 as a number, so Excel sorts 2 before 10
+    return value if value not in ("", None) else None
+
+
+def ledger_xlsx(ctx: RenderContext) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    kinds = [k for _, _, k in TASK_COLUMNS]
+    sheet(wb, "任务", [h for h, _, _ in TASK_COLUMNS], [[_value(t, a) for _, a, _ in TASK_COLUMNS] for t in ctx.tasks],
+          kinds, kinds.index("status") + 1, [t.status_class for t in ctx.tasks])
+    kinds = [k for _, _, k in INDICATOR_COLUMNS]
+    sheet(wb, "指标", [h for h, _, _ in INDICATOR_COLUMNS],
+          [[_value(i, a) for _, a, _ in INDICATOR_COLUMNS] for i in ctx.indicators], kinds, kinds.index("status") + 1,
+          [i.status_class for i in ctx.indicators])
+    rows, classes = [], []
+    for item in ctx.tasks + ctx.indicators:
+        for f in item.findings:
+            rows.append(["任务" if item.kind == "task" else "指标", item.no, item.id, f.rule, f.title, f.rule_version,
+                         f.severity, f.status, f.escalation, f.message, f.quote, f.target_quote])
+            classes.append({"error": "red", "warn": "yellow"}.get(f.severity, "green"))
+    sheet(wb, "督查发现", FINDING_HEADERS, rows,
+          ["normal"] * 9 + ["wide", "wide", "normal"], FINDING_HEADERS.index("严重程度") + 1, classes)
+    about = [("工作区", ctx.workspace), ("地区", ctx.region), ("报告期", f"{ctx.period}（{ctx.period_label}）"),
+             ("数据截至", ctx.as_of), ("时序进度", ctx.time_progress), ("规则摘要", ctx.rules_digest),
+             ("数据摘要", ctx.data_digest), ("引擎", ctx.engine),
+             ("颜色", "红：严重滞后、滞后、不达预期；黄：待核实；绿：正常推进、已完成、超时序、符合预期、符合时间节点要求")]
+    sheet(wb, "说明", ["项目", "内容"], [list(r) for r in about], ["normal", "wide"])
+    props = wb.properties
+    when = as_of_time(ctx.as_of)
+    props.title, props.subject = f"{ctx.region}{ctx.period_label}重点任务台账", ctx.title
+    props.keywords = f"{ctx.workspace}; {ctx.period}; {ctx.as_of}; {ctx.rules_digest}; {ctx.data_digest}"
+    props.description = ctx.provenance
+    props.creator = props.lastModifiedBy = "duban"
+    props.created = props.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise_zip(buf.getvalue(), when)  # openpyxl stamps "modified" with the clock at save

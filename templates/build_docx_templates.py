@@ -1,0 +1,315 @@
+"""Builds templates/memo.docx and templates/notice.docx (docxtpl templates) with GB/T 9704-2012 styles.
+
+Run from the repository root:  .venv/bin/python templates/build_docx_templates.py
+Staff may instead edit the .docx in Word/WPS: keep the {{ … }} / {%p … %} / {%tr … %} tags (docs/templates.md).
+Layout: A4; margins 37/35/28/26 mm; body 3号 仿宋_GB2312; title 2号 方正小标宋简体; headings 一、黑体 （一）楷体
+1. 仿宋加粗 （1）仿宋; fixed 28-pt lines; page number "— N —" (a PAGE field) outside edge; annexes on new pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START  # noqa: F401  (kept for staff extending the script)
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from engine.render.repro import normalise_zip  # noqa: E402
+
+FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
+LATIN = "Times New Roman"
+BUILT = dt.datetime(2024, 1, 1)  # a fixed date: the template files are byte-for-byte reproducible
+LINE = Pt(28)
+INDENT = Pt(32)  # two characters of 3号
+
+# column widths in mm; each table fills the 156 mm type area (210 - 28 - 26)
+TASK_COLUMNS = [("序号", 12, "{{ t.no }}"), ("工作任务", 40, "{{ t.text }}"), ("责任区领导", 15, "{{ t.leaders_text }}"),
+                ("责任单位", 20, "{{ t.lead_units_text }}"), ("配合单位", 20, "{{ t.coop_units_text }}"),
+                ("任务进展情况", 49, "{{ t.progress_text }}")]
+INDICATOR_COLUMNS = [("序号", 12, "{{ t.no }}"), ("指标", 32, "{{ t.name }}"), ("全年目标", 22, "{{ t.annual_target_text or '—' }}"),
+                     ("责任单位", 22, "{{ t.lead_units_text }}"), ("完成情况", 48, "{{ t.progress_text }}"),
+                     ("评价", 20, "{{ t.status }}")]
+NOTICE_COLUMNS = [("序号", 12, "{{ loop.index }}"), ("工作任务", 36, "{{ t.text }}"), ("进展情况", 42, "{{ t.progress_text or '未报送' }}"),
+                  ("督查发现", 42, "{% for f in t.issues %}{{ f.message }}{% if not loop.last %}；{% endif %}{% endfor %}"),
+                  ("判定", 24, "{{ t.status }}{% if t.escalation %}（{{ t.escalation }}）{% endif %}")]
+
+
+def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
+    """Explicit fonts with w:eastAsia; theme attributes would override them, so they are dropped."""
+    rpr = rpr_owner.get_or_add_rPr()
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
+        fonts.set(qn(attr), value)
+    rpr.insert(0, fonts)
+
+
+def style(doc, name, style_id=None, base="Normal", *, font=FANGSONG, size=16, bold=False, align=None,
+          first_line=INDENT, line=LINE, before=0, after=0, keep_next=False, page_break=False, outline=None):
+    styles = doc.styles
+    st = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if style_id:
+        st.style_id = style_id
+    if name != "Normal":
+        st.base_style = styles[base]
+        st.quick_style = True
+    set_fonts(st.element, font)
+    st.font.size, st.font.bold, st.font.italic = Pt(size), bold, False
+    color = st.element.rPr.find(qn("w:color"))
+    if color is not None:
+        st.element.rPr.remove(color)
+    pf = st.paragraph_format
+    pf.alignment, pf.first_line_indent, pf.left_indent, pf.right_indent = align, first_line, 0, 0
+    if line is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, line
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    pf.keep_with_next, pf.page_break_before, pf.widow_control = keep_next, page_break, True
+    if outline is not None:
+        ppr = st.element.get_or_add_pPr()
+        for old in ppr.findall(qn("w:outlineLvl")):
+            ppr.remove(old)
+        lvl = OxmlElement("w:outlineLvl")
+        lvl.set(qn("w:val"), str(outline))
+        ppr.append(lvl)
+    return st
+
+
+def setup_styles(doc) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in defaults.findall(qn("w:rFonts")):
+        defaults.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", FANGSONG), ("w:cs", LATIN)):
+        fonts.set(qn(attr), value)
+    defaults.insert(0, fonts)
+    lang = defaults.find(qn("w:lang"))
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    ppr_default.remove(ppr_default.find(qn("w:spacing")))
+    style(doc, "Normal", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    style(doc, "Heading 1", font=HEITI, keep_next=True, outline=0)
+    style(doc, "Heading 2", font=KAITI, keep_next=True, outline=1)
+    style(doc, "Heading 3", font=FANGSONG, bold=True, keep_next=True, outline=2)
+    style(doc, "Heading 4", font=FANGSONG, keep_next=True, outline=3)
+    style(doc, "公文标题", "GWTitle", font=XIAOBIAOSONG, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, first_line=0,
+          line=Pt(36), after=28, keep_next=True)
+    style(doc, "附件标识", "GWAnnexLabel", font=HEITI, first_line=0, page_break=True, keep_next=True)
+    style(doc, "附件标题", "GWAnnexTitle", font=XIAOBIAOSONG, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, first_line=0,
+          line=Pt(32), before=14, after=14, keep_next=True)
+    style(doc, "附件说明", "GWAttach")
+    st = style(doc, "附件说明续行", "GWAttachCont", first_line=0)
+    st.paragraph_format.left_indent = Pt(16 * 5)  # aligned after "附件：" (2 + 3 characters)
+    st = style(doc, "落款", "GWSignature", align=WD_ALIGN_PARAGRAPH.RIGHT, first_line=0)
+    st.paragraph_format.right_indent = Pt(16 * 4)
+    style(doc, "顶格", "GWFlush", first_line=0)
+    style(doc, "编号", "GWNumber", align=WD_ALIGN_PARAGRAPH.RIGHT, first_line=0)
+    # tables: 五号 (10.5 pt) single-spaced, so the long progress texts stay readable without 70-page annexes
+    style(doc, "表格文字", "GWCell", size=10.5, first_line=0, line=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    style(doc, "表格居中", "GWCellCenter", base="表格文字", size=10.5, first_line=0, line=None,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    style(doc, "表头", "GWCellHead", base="表格文字", font=HEITI, size=10.5, first_line=0, line=None,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    style(doc, "表后正文", "GWAfterTable", before=8)
+    style(doc, "Footer", font=SONGTI, size=14, first_line=0, line=None)
+
+
+def page_setup(doc) -> None:
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    # GB/T 9704: page number right on odd pages, left on even pages, one character in from the edge
+    doc.settings.odd_and_even_pages_header_footer = True
+    page_number(sec.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number(sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def page_number(par, align) -> None:
+    """"— N —" with a real PAGE field (begin / instrText / separate / result / end), so Word updates it."""
+    par.style = "Footer"
+    par.alignment = align
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        par.paragraph_format.right_indent = Pt(14)
+    else:
+        par.paragraph_format.left_indent = Pt(14)
+    par.add_run("— ")
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+        run = par.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+    par.add_run(" —")
+
+
+def para(doc, text="", style_name="Normal", bold_prefix=None):
+    p = doc.add_paragraph(style=style_name)
+    if bold_prefix:
+        p.add_run(bold_prefix).bold = True
+    if text:
+        p.add_run(text)
+    return p
+
+
+def tag(doc, text):
+    """A docxtpl paragraph tag ({%p … %}): the whole paragraph is replaced by the Jinja statement."""
+    return doc.add_paragraph(text, style="Normal")
+
+
+def mark_header_row(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    for name in ("w:tblHeader", "w:cantSplit"):
+        el = OxmlElement(name)
+        trpr.append(el)
+
+
+def table(doc, columns, loop: str) -> None:
+    """Header row (repeats on every page) + a docxtpl row loop: {%tr for %} / data row / {%tr endfor %}."""
+    t = doc.add_table(rows=4, cols=len(columns))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    tblpr = t._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    for i, (head, width, cell_text) in enumerate(columns):
+        t.columns[i].width = Mm(width)
+        for r in range(4):
+            t.cell(r, i).width = Mm(width)
+        t.cell(0, i).paragraphs[0].text = head
+        t.cell(0, i).paragraphs[0].style = "表头"
+        t.cell(0, i).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        centered = head in ("序号", "评价", "判定", "责任区领导")
+        t.cell(2, i).paragraphs[0].text = cell_text
+        t.cell(2, i).paragraphs[0].style = "表格居中" if centered else "表格文字"
+        for r in (1, 3):
+            t.cell(r, i).paragraphs[0].style = "表格文字"
+    mark_header_row(t.rows[0])
+    t.cell(1, 0).paragraphs[0].text = f"{{%tr for t in {loop} %}}"
+    t.cell(3, 0).paragraphs[0].text = "{%tr endfor %}"
+
+
+def new_document():
+    doc = Document()
+    setup_styles(doc)
+    page_setup(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "duban"
+    props.created = props.modified = props.last_printed = BUILT
+    props.revision = 1
+    return doc
+
+
+def build_memo():
+    doc = new_document()
+    doc.core_properties.title = "督查报告模板"
+    para(doc, "{{ title }}", "公文标题")
+    para(doc, "现将{{ year }}年{{ region }}政府工作报告重点任务{{ period_label }}推进情况报告如下。")
+    para(doc, "一、总体情况", "Heading 1")
+    para(doc, "{{ counts.tasks_total }}项重点工作任务中，{{ counts.tasks_normal }}项正常推进，{{ counts.tasks_lagging }}项推进较为滞后"
+              "{% if counts.tasks_unclear %}，{{ counts.tasks_unclear }}项进展情况需进一步核实{% endif %}。正常推进的任务中，"
+              "已完成{{ counts.tasks_done }}项、超时序推进{{ counts.tasks_ahead }}项；推进较为滞后的任务中，严重滞后{{ counts.tasks_serious }}项。")
+    tag(doc, "{%p if indicators %}")
+    para(doc, "{{ counts.indicators_total }}项主要指标中，{{ counts.indicators_met }}项符合预期，{{ counts.indicators_missed }}项不达预期，"
+              "{{ counts.indicators_on_schedule }}项符合时间节点要求{% if counts.indicators_unclear %}，"
+              "{{ counts.indicators_unclear }}项需进一步核实{% endif %}（详见附件1）。")
+    tag(doc, "{%p endif %}")
+    para(doc, "二、推进较为滞后的任务", "Heading 1")
+    tag(doc, "{%p for group in lagging_groups %}")
+    para(doc, "（{{ loop.index | cn }}）{{ group.title }}", "Heading 2")
+    tag(doc, "{%p for task in group.tasks %}")
+    para(doc, "{{ task.lag_text }}（责任单位：{{ task.lead_units_text }}）{% if task.also_seqs %}（进展表序号{{ task.no }}、"
+              "{{ task.also_seqs | join('、') }}为同一任务）{% endif %}", bold_prefix="{{ loop.index }}.{{ task.text | sentence }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not lagging_groups %}")
+    para(doc, "本期没有推进较为滞后的任务。")
+    tag(doc, "{%p endif %}")
+    para(doc, "三、主要指标完成情况", "Heading 1")
+    tag(doc, "{%p for ind in missed_indicators %}")
+    para(doc, "全年目标{{ ind.annual_target_text or '—' }}，{{ ind.lag_text }}（责任单位：{{ ind.lead_units_text }}）",
+         bold_prefix="{{ loop.index }}.{{ ind.name }}。")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not missed_indicators %}")
+    para(doc, "本期没有不达预期的主要指标。")
+    tag(doc, "{%p endif %}")
+    para(doc, "四、需进一步核实的事项", "Heading 1")
+    para(doc, "{% if unclear_tasks %}以下{{ unclear_tasks | length }}项任务本期进展无法判定，请责任单位补报可比的进展数据："
+              "{% else %}本期没有需进一步核实的任务。{% endif %}")
+    tag(doc, "{%p for task in unclear_tasks %}")
+    para(doc, "（{{ loop.index }}）{{ task.text | sentence }}（序号{{ task.no }}，责任单位：{{ task.lead_units_text }}）")
+    tag(doc, "{%p endfor %}")
+    para(doc)
+    para(doc, "附件：1.{{ year }}年{{ region }}主要指标{{ period_label }}完成情况表", "附件说明")
+    para(doc, "2.推进较为滞后的任务（{{ counts.tasks_lagging }}项）", "附件说明续行")
+    para(doc, "3.正常推进的任务（{{ counts.tasks_normal }}项）", "附件说明续行")
+    para(doc)
+    para(doc)
+    para(doc, "{{ office }}", "落款")
+    para(doc, "{{ as_of_cn }}", "落款")
+    annex(doc, 1, "{{ year }}年{{ region }}主要指标{{ period_label }}完成情况表", INDICATOR_COLUMNS, "indicators")
+    annex(doc, 2, "推进较为滞后的任务（{{ lagging_tasks | length }}项）", TASK_COLUMNS, "lagging_tasks")
+    annex(doc, 3, "正常推进的任务（{{ normal_tasks | length }}项）", TASK_COLUMNS, "normal_tasks")
+    return doc
+
+
+def annex(doc, n, title, columns, rows):
+    para(doc, f"附件{n}", "附件标识")
+    para(doc, title, "附件标题")
+    table(doc, columns, rows)
+    para(doc, f"{{% if not {rows} %}}（无）{{% endif %}}", "表格文字")
+
+
+def build_notice():
+    doc = new_document()
+    doc.core_properties.title = "督办通知单模板"
+    para(doc, "督办通知单", "公文标题")
+    para(doc, "编号：{{ notice.number }}", "编号")
+    para(doc, "{{ notice.unit }}：", "顶格")
+    para(doc, "经对{{ year }}年{{ region }}政府工作报告重点任务{{ period_label }}推进情况进行督查（数据截至{{ as_of_cn }}），"
+              "你单位牵头的以下{{ notice.tasks | length }}项任务推进较为滞后，现予督办。")
+    table(doc, NOTICE_COLUMNS, "notice.tasks")
+    para(doc, "请于{{ notice.reply_deadline_cn }}前将整改措施、推进计划和责任人书面报送{{ office }}。", "表后正文")
+    para(doc)
+    para(doc, "{{ office }}", "落款")
+    para(doc, "{{ as_of_cn }}", "落款")
+    return doc
+
+
+def save(doc, path: Path) -> None:
+    buf = io.BytesIO()
+    doc.save(buf)
+    path.write_bytes(normalise_zip(buf.getvalue(), BUILT))
+
+
+def main() -> None:
+    save(build_memo(), HERE / "memo.docx")
+    save(build_notice(), HERE / "notice.docx")
+    print(f"已生成 {HERE / 'memo.docx'}、{HERE / 'notice.docx'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""memo.docx and the 督办通知单: GB/T 9704 layout, fonts named for East Asian text, a real PAGE field, the counts
+in the cover text, the annex tables, escaping, and (where LibreOffice is installed) a real conversion to PDF."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from engine.render import write_outputs
+from engine.render.context import build_context
+
+from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
+
+TASK_HEAD = ["序号", "工作任务", "责任区领导", "责任单位", "配合单位", "任务进展情况"]
+
+
+@pytest.fixture(scope="module")
+def memo(tmp_path_factory, fuling_result):
+    out = tmp_path_factory.mktemp("docx")
+    write_outputs(fuling_result, out, ["docx"])
+    return out, docx.Document(out / "memo.docx"), fuling_result
+
+
+def east_asia(style) -> str | None:
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def close(a, b) -> bool:
+    return abs(a - b) < Mm(0.2)
+
+
+def test_page_and_margins(memo):
+    _, doc, _ = memo
+    for sec in doc.sections:
+        assert close(sec.page_width, Mm(210)) and close(sec.page_height, Mm(297))
+        assert close(sec.top_margin, Mm(37)) and close(sec.bottom_margin, Mm(35))
+        assert close(sec.left_margin, Mm(28)) and close(sec.right_margin, Mm(26))
+
+
+def test_fonts_name_east_asian_faces(memo):
+    _, doc, _ = memo
+    expected = {"Normal": ("仿宋_GB2312", 16, False), "Heading 1": ("黑体", 16, False), "Heading 2": ("楷体_GB2312", 16, False),
+                "Heading 3": ("仿宋_GB2312", 16, True), "Heading 4": ("仿宋_GB2312", 16, False),
+                "公文标题": ("方正小标宋简体", 22, False)}
+    for name, (face, size, bold) in expected.items():
+        style = doc.styles[name]
+        assert east_asia(style) == face, name
+        assert style.font.size == Pt(size), name
+        assert bool(style.font.bold) is bold, name
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsiaTheme")) is None, f"{name}: a theme font would override {face}"
+    normal = doc.styles["Normal"].paragraph_format
+    assert normal.line_spacing == Pt(28) and normal.line_spacing_rule == docx.enum.text.WD_LINE_SPACING.EXACTLY
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert doc.paragraphs[0].style.name == "公文标题"
+    assert doc.paragraphs[0].text.startswith("关于2023年涪陵区政府工作报告重点任务前三季度推进情况")
+
+
+def test_page_number_is_a_page_field(memo):
+    _, doc, _ = memo
+    sec = doc.sections[0]
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer in (sec.footer, sec.even_page_footer):
+        xml = footer._element.xml
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
+        assert xml.count('w:fldCharType="begin"') == 1 and xml.count('w:fldCharType="end"') == 1
+        text = footer.paragraphs[0].text
+        assert text.startswith("— ") and text.endswith(" —")
+
+
+def test_cover_text_counts(memo):
+    _, doc, result = memo
+    body = "\n".join(p.text for p in doc.paragraphs)
+    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
+    m = re.search(r"(\d+)项重点工作任务中，(\d+)项正常推进，(\d+)项推进较为滞后", body)
+    assert m and [int(x) for x in m.groups()] == [len(result["tasks"]), t["正常"] + t["超时序"] + t["已完成"],
+                                                   t["滞后"] + t["严重滞后"]]
+    m = re.search(r"(\d+)项主要指标中，(\d+)项符合预期，(\d+)项不达预期，(\d+)项符合时间节点要求", body)
+    assert m and [int(x) for x in m.groups()] == [len(result["indicators"]), i["符合预期"], i["不达预期"], i["符合时间节点要求"]]
+
+
+def test_lagging_tasks_are_numbered_paragraphs(memo):
+    _, doc, result = memo
+    ctx = build_context(result)
+    paragraphs = [p for p in doc.paragraphs if "（责任单位：" in p.text]
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [f"（{'一二'[n]}）{g.title}" for n, g in enumerate(ctx.lagging_groups)]
+    for group in ctx.lagging_groups:
+        for n, task in enumerate(group.tasks, 1):
+            hit = [p for p in paragraphs if p.text.startswith(f"{n}.{task.text}")]
+            assert hit, task.text
+            assert task.lag_text in hit[0].text and f"（责任单位：{task.lead_units_text}）" in hit[0].text
+            assert hit[0].runs[0].bold  # 三级标题 "1.任务" in 仿宋 bold
+
+
+def test_annex_tables(memo):
+    _, doc, result = memo
+    ctx = build_context(result)
+    assert len(doc.tables) == 3
+    indicators, lagging, normal = doc.tables
+    assert len(indicators.rows) == 1 + len(result["indicators"])
+    assert len(lagging.rows) == 1 + ctx.counts.tasks_lagging
+    assert len(normal.rows) == 1 + ctx.counts.tasks_normal
+    for table in (lagging, normal):
+        assert [c.text for c in table.rows[0].cells] == TASK_HEAD
+    for table in doc.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None, "header row repeats on every page"
+        assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:])
+    assert [c.text for c in lagging.rows[1].cells][1] == ctx.lagging_tasks[0].text
+
+
+def test_each_annex_starts_a_new_page(memo):
+    _, doc, _ = memo
+    labels = [p for p in doc.paragraphs if re.fullmatch(r"附件\d", p.text)]
+    assert [p.text for p in labels] == ["附件1", "附件2", "附件3"]
+    for p in labels:
+        assert p.paragraph_format.page_break_before or p.style.paragraph_format.page_break_before
+
+
+def test_notices_one_per_lead_unit(memo):
+    out, _, result = memo
+    ctx = build_context(result)
+    assert {p.name for p in (out / "notices").iterdir()} == {f"{n.file_stem}.docx" for n in ctx.notices}
+    notice = max(ctx.notices, key=lambda n: len(n.tasks))
+    doc = docx.Document(out / "notices" / f"{notice.file_stem}.docx")
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert f"{notice.unit}：" in body and notice.reply_deadline_cn in body and f"编号：{notice.number}" in body
+    assert len(doc.tables[0].rows) == 1 + len(notice.tasks)
+    assert doc.tables[0].rows[1].cells[3].text.startswith(notice.tasks[0].issues[0].message[:10])
+    assert close(doc.sections[0].top_margin, Mm(37))
+
+
+def test_task_text_is_escaped_and_unit_names_are_safe(tmp_path, fuling_result):
+    hostile = copy.deepcopy(fuling_result)
+    task = next(t for t in hostile["tasks"] if t["status"] == "滞后")
+    task["text"] = 'A&B <w:p> "引号" \'单\' {{ 7*7 }} ]]>'
+    task["lead_units"] = ["../../etc/区交通局", "区/县 局"]
+    write_outputs(hostile, tmp_path, ["docx"])
+    doc = docx.Document(tmp_path / "memo.docx")
+    cells = [row.cells[1].text for row in doc.tables[1].rows]
+    assert task["text"] in cells, "text survives as text: no XML broken, no template evaluated"
+    names = {p.name for p in (tmp_path / "notices").iterdir()}
+    assert {"etc_区交通局.docx", "区_县 局.docx"} <= names
+    assert not (tmp_path.parent / "etc").exists()
+    notice = docx.Document(tmp_path / "notices" / "etc_区交通局.docx")
+    assert any("../../etc/区交通局：" == p.text for p in notice.paragraphs)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice（soffice/libreoffice）未安装，跳过 DOCX→PDF 转换检查")
+def test_libreoffice_renders_pages(memo, tmp_path):
+    out, _, result = memo
+    proc = subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / "memo.docx")],
+                          capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "memo.pdf"
+    assert pdf.exists(), proc.stderr
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 4, "cover text, then three annexes each on its own page"
+    title = f"关于{result['year']}年{result['region']}政府工作报告重点任务"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+        assert title in re.sub(r"\s+", "", text)
+        assert "附件3" in re.sub(r"\s+", "", text)
+    else:  # the PDF's own title (from the document properties), UTF-16 hex in the info dictionary
+        hexes = re.findall(rb"/Title\s*<FEFF([0-9A-Fa-f]+)>", data)
+        assert any(title in bytes.fromhex(h.decode()).decode("utf-16-be") for h in hexes)
+
+
+def test_shipped_templates_come_from_the_build_script():
+    """templates/memo.docx and notice.docx are generated: rerun templates/build_docx_templates.py after editing it."""
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("build_docx_templates", ROOT / "templates" / "build_docx_templates.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    for make, name in ((build.build_memo, "memo.docx"), (build.build_notice, "notice.docx")):
+        built, shipped = make(), docx.Document(ROOT / "templates" / name)
+        assert [(p.style.name, p.text) for p in built.paragraphs] == [(p.style.name, p.text) for p in shipped.paragraphs]
+        cells = lambda d: [[c.text for c in r.cells] for t in d.tables for r in t.rows]  # noqa: E731
+        assert cells(built) == cells(shipped), name
