@@ -15,7 +15,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/duban check facts/fuling-2023 --period 2023-09
-	@echo "输出在 reports_out/fuling-2023/2023-09/（result.json、memo.md）"
+	@echo "输出在 reports_out/fuling-2023/2023-09/（memo.docx 督查报告、ledger.xlsx 台账、dashboard.html、notices/ 督办通知单、result.json 等）"
 
 test: install
 	$(BIN)/python -m pytest

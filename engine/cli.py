@@ -112,8 +112,14 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))
     if result["indicators"]:
         click.echo("指标：" + "，".join(f"{k} {v}" for k, v in i.items()))
+    folders: dict[Path, int] = {}
     for path in written:
-        click.echo(f"已写出 {path}")
+        if path.parent == target:
+            click.echo(f"已写出 {path}")
+        else:
+            folders[path.parent] = folders.get(path.parent, 0) + 1
+    for folder, count in folders.items():
+        click.echo(f"已写出 {folder}/（{count} 份）")
     if fail_on_lagging and (t.get("滞后", 0) + t.get("严重滞后", 0)) > 0:
         sys.exit(EXIT_LAGGING)
 
