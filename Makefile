@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install rules-test example clean
+.PHONY: demo test install rules-test example clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Long fuzz run (≥ 10,000 generated cases, fresh random inputs each time; `make test` runs a quick fixed sample).
+# Figures per target are printed by --hypothesis-show-statistics; see docs/reliability.md.
+fuzz: install
+	DUBAN_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz_yaml.py tests/test_fuzz_rules.py tests/test_fuzz_tables.py \
+		tests/test_fuzz_extract.py tests/test_fuzz_check.py -p no:cacheprovider --hypothesis-show-statistics --durations=20
 
 rules-test: install
 	$(BIN)/duban rules test

@@ -10,6 +10,7 @@ named `note`, `备注` or starting with `x_`.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,22 @@ ENTRY_KEYS = {
     "text": str, "reported_status": str, "source_seq": str, "source_text": str, "measures": list,
     "data_period": dict, "stage": dict, "flags": list, "reviewed": bool,
 }
+
+
+# Readings (targets, measures, stage, flags, data period) are written by the importer but may be hand-corrected;
+# derive/extract read their fields directly, so a wrong type (quantity: 五十, span: 3, a measure that is a bare
+# string) is refused here, not left to crash a later stage. Only known fields are type-checked (the extractor may
+# add more). Missing fields are filled back to the extractor's shape (docs/interfaces.md §2: every field present,
+# null when unknown) — the importer saves readings without their nulls and the matcher indexes m["kind"], t["unit"].
+_NUM = (int, float)
+READING_FIELDS = {
+    "quantity": _NUM, "unit": str, "verb": str, "verb_family": str, "object": str, "direction": str, "kind": str,
+    "quote": str, "context": str, "role": str, "forecast": bool, "cumulative": bool, "name": str, "rank": int,
+    "percent": _NUM, "label": str, "end_month": int, "end_day": int, "data_period": dict,
+}
+_COMMON = dict.fromkeys(("quantity", "unit", "verb", "verb_family", "object", "direction", "kind", "quote", "span"))
+TARGET_DEFAULTS = _COMMON | {"kind": "qualitative"}  # derive reads a target without kind as qualitative
+MEASURE_DEFAULTS = _COMMON | {"data_period": None, "forecast": False, "cumulative": False}
 
 
 def is_free_key(key) -> bool:
@@ -146,9 +163,66 @@ def _str_list(node: LocDict, key: str, errors: Collector) -> list[str]:
     return [v for v in value if v.strip()]
 
 
+def _check_reading(node, label: str, errors: Collector, pos: dict | None = None) -> bool:
+    """One target / measure / stage / flag / data period: a mapping whose known fields have the right type."""
+    if not isinstance(node, dict):
+        errors.add(f"{label} 应为映射（键: 值），实为「{str(node)[:40]}」", **(where(node) or pos or {}))
+        return False
+    ok = True
+    for key, value in node.items():
+        expected = READING_FIELDS.get(key)
+        if key == "span":
+            if value is not None and not (isinstance(value, list) and len(value) == 2 and all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value) and value[0] <= value[1]):
+                errors.add(f"{label} 的 span 应为两个字符位置 [起, 止]，实为「{str(value)[:40]}」", field="span", **where(node, key))
+                ok = False
+        elif expected is not None and value is not None and (
+                not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)
+                or (isinstance(value, float) and value != value)):  # NaN compares false with everything
+            errors.add(f"{label} 的 {key} 应为{_TYPE_ZH.get(expected, '数字')}，实为「{str(value)[:40]}」", field=str(key), **where(node, key))
+            ok = False
+        elif key == "data_period" and isinstance(value, dict):
+            ok = _check_reading(value, f"{label} 的 data_period", errors) and ok
+    return ok
+
+
+def _readings(value, label: str, errors: Collector, node: LocDict, key: str, defaults: dict | None = None) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.add(f"{label} 应为列表", field=key, **where(node, key))
+        return []
+    return [(defaults or {}) | {k: v for k, v in dict(v).items() if v is not None} for i, v in enumerate(value)
+            if _check_reading(v, f"{label}[{i}]", errors, _item_where(value, i))
+            and _check_quantified(v, f"{label}[{i}]", errors)]
+
+
+QUANTIFIED_KINDS = ("growth", "amount", "count", "ratio", "progress_pct")
+
+
+def _check_quantified(node: dict, label: str, errors: Collector) -> bool:
+    """A number-bearing reading needs its number and a unit the lexicon knows: the matcher converts units
+    (万人 ↔ 人) and would otherwise fail on `unit: 公斤斤` or a missing quantity."""
+    if node.get("kind") not in QUANTIFIED_KINDS:
+        return True
+    if node.get("quantity") is None:
+        errors.add(f"{label} 是数量类读数（kind: {node['kind']}），缺少 quantity", field="quantity", **where(node))
+        return False
+    from .extract.lexicon import get_lexicon  # deferred: only hand-written or imported readings need it
+
+    units = get_lexicon().unit_names
+    if node.get("unit") not in units:
+        guess = difflib.get_close_matches(str(node.get("unit")), list(units), n=1)
+        errors.add(f"{label} 的单位「{node.get('unit')}」不在词库中", field="unit",
+                   hint=f"是否想写「{guess[0]}」？" if guess else "单位见 rules/lexicon/units.yaml", **where(node, "unit"))
+        return False
+    return True
+
+
 def _require_mapping(data, path: str, what: str) -> LocDict:
     if not isinstance(data, dict):
-        raise InputError(f"{what}的顶层应为映射（键: 值），实为{type(data).__name__}", file=path, line=1)
+        shown = "空文件" if data is None else "列表" if isinstance(data, list) else f"文字「{str(data)[:30]}」"
+        raise InputError(f"{what}的顶层应为映射（键: 值），实为{shown}", file=path, line=1)
     return data
 
 
@@ -160,8 +234,8 @@ def load_plan(path: str | Path) -> Plan:
     errors = Collector(path)
     _check_keys(data, PLAN_KEYS, errors, "计划文件顶层")
     for key in ("region", "year"):
-        if key not in data:
-            errors.add("缺少必填字段", field=key, line=1)
+        if data.get(key) in (None, ""):  # `year:` with nothing after it is as missing as no key
+            errors.add("缺少必填字段", field=key, **(where(data, key) if key in data else {"line": 1}))
     for key, expected in PLAN_KEYS.items():
         if key in data:
             _check_type(data, key, expected, errors)
@@ -173,9 +247,12 @@ def load_plan(path: str | Path) -> Plan:
         if not isinstance(raw, list):
             continue
         for index, node in enumerate(raw):
-            item = _load_item(node, kind, group, index, errors, seen)
+            item = _load_item(node, kind, group, index, errors, seen, _item_where(raw, index))
             if item:
                 groups[group].append(item)
+    year = data.get("year")
+    if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= 2999:
+        errors.add(f"年度应为四位年份，实为「{year}」", field="year", **where(data, "year"))
     errors.raise_if_any()
     return Plan(
         path=path, region=data["region"], year=data["year"], source=list(data.get("source") or []),
@@ -183,10 +260,15 @@ def load_plan(path: str | Path) -> Plan:
     )
 
 
-def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen: dict) -> Item | None:
+def _item_where(items, index: int) -> dict:
+    positions = getattr(items, "item_pos", None)
+    return {"line": positions[index][0], "col": positions[index][1]} if positions and index < len(positions) else {}
+
+
+def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen: dict, pos: dict | None = None) -> Item | None:
     label = f"{group}[{index}]"
     if not isinstance(node, dict):
-        errors.add(f"{label} 应为映射（键: 值）", **where(node))
+        errors.add(f"{label} 应为映射（键: 值），实为「{str(node)[:30]}」", **(where(node) or pos or {}))
         return None
     _check_keys(node, ITEM_KEYS, errors, f"{'指标' if kind == 'indicator' else '任务'} {node.get('id', label)} ")
     for key in ("id", "text"):
@@ -200,16 +282,14 @@ def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen:
         if item_id in seen:
             errors.add(f"编号「{item_id}」重复（第 {seen[item_id]} 行已用过）", field="id", **where(node, "id"))
         seen[item_id] = node.line
-    targets = node.get("targets") or []
-    if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
-        targets = []
+    targets = _readings(node.get("targets"), f"{label} 的 targets", errors, node, "targets", TARGET_DEFAULTS)
     if not isinstance(item_id, str) or not isinstance(node.get("text"), str):
         return None
     return Item(
         id=item_id, kind=kind, text=node["text"], seq=_opt_str(node.get("seq")), category=_opt_str(node.get("category")),
         name=_opt_str(node.get("name")), annual_target_text=_opt_str(node.get("annual_target_text")),
         leaders=_str_list(node, "leaders", errors), lead_units=_str_list(node, "lead_units", errors),
-        coop_units=_str_list(node, "coop_units", errors), targets=[dict(t) for t in targets],
+        coop_units=_str_list(node, "coop_units", errors), targets=targets,
         duplicate_of=_opt_str(node.get("duplicate_of")), line=node.line,
     )
 
@@ -234,7 +314,7 @@ def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progre
     elif Path(path).stem != period:
         errors.add(f"文件名 {Path(path).name} 与报告期 {period} 不一致", field="period", **where(data, "period"))
     as_of = data.get("as_of")
-    if as_of is not None and (not isinstance(as_of, str) or not DATE_RE.match(as_of)):
+    if as_of is not None and (not isinstance(as_of, str) or not _valid_date(as_of)):
         errors.add(f"截止日期应写成 YYYY-MM-DD，实为「{as_of}」", field="as_of", **where(data, "as_of"))
     entries: dict[str, Entry] = {}
     raw = data.get("entries") or {}
@@ -245,6 +325,13 @@ def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progre
                 entries[entry.id] = entry
     errors.raise_if_any()
     return Progress(path=path, period=period, as_of=as_of, entries=entries)
+
+
+def _valid_date(text: str) -> bool:
+    try:  # the pattern alone lets 2023-02-30 through, which date arithmetic later refuses with a traceback
+        return bool(DATE_RE.match(text)) and datetime.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | None:
@@ -269,12 +356,15 @@ def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | 
     status = node.get("reported_status")
     if status is not None and status not in TASK_STATUSES + INDICATOR_STATUSES:
         errors.add(f"未知的上报状态「{status}」", field="reported_status", **where(node, "reported_status"))
+    label = f"进展条目 {item_id}"
+    measures = _readings(node.get("measures"), f"{label} 的 measures", errors, node, "measures", MEASURE_DEFAULTS)
+    flags = _readings(node.get("flags"), f"{label} 的 flags", errors, node, "flags")
+    single = {key: dict(node[key]) if isinstance(node.get(key), dict) and _check_reading(node[key], f"{label} 的 {key}", errors)
+              else None for key in ("data_period", "stage")}
     return Entry(
         id=str(item_id), text=text, reported_status=_opt_str(status), source_seq=_opt_str(node.get("source_seq")),
-        source_text=_opt_str(node.get("source_text")), measures=list(node.get("measures") or []),
-        data_period=node.get("data_period") if isinstance(node.get("data_period"), dict) else None,
-        stage=node.get("stage") if isinstance(node.get("stage"), dict) else None,
-        flags=[f for f in (node.get("flags") or []) if isinstance(f, dict)], line=node.line,
+        source_text=_opt_str(node.get("source_text")), measures=measures,
+        data_period=single["data_period"], stage=single["stage"], flags=flags, line=node.line,
     )
 
 

@@ -116,7 +116,7 @@ def _walk(container, source: str, out: list[SourceTable]) -> None:
             if text:
                 paras.append(text)
             continue
-        rows = _table_rows(el)
+        rows = _table_rows(el, source)
         index = len(out) + 1
         title = _title(paras)
         location = f"表{index}"
@@ -206,15 +206,21 @@ def _cells(tr):
             yield from _cells(el)
 
 
+_MAX_GRID = 64  # Word allows 63 columns; a larger gridSpan/gridBefore is a corrupt or hostile file
+_MAX_CELLS = 5_000_000  # per table, after merges are repeated: ~100× the largest real progress report
+
+
 def _int_prop(parent, name: str, default: int = 0) -> int:
     el = parent.find(_W + name) if parent is not None else None
     try:
-        return max(int(el.get(_VAL)), 0) if el is not None else default
+        # capped: <w:gridSpan w:val="50000000"/> in a 10 KB file would otherwise make a row of
+        # 50 million cells (memory exhausted); a real table never spans more than the grid
+        return min(max(int(el.get(_VAL)), 0), _MAX_GRID) if el is not None else default
     except (TypeError, ValueError):
         return default
 
 
-def _table_rows(tbl) -> list[list[str]]:
+def _table_rows(tbl, source: str | None = None) -> list[list[str]]:
     """Rows on the table grid: gridSpan/hMerge repeat to the right, vMerge repeats down,
     w:gridBefore / w:gridAfter and short rows are padded with ""."""
     grid = tbl.find(_W + "tblGrid")
@@ -239,6 +245,9 @@ def _table_rows(tbl) -> list[list[str]]:
         row.extend([""] * _int_prop(trpr, "gridAfter"))
         rows.append(row)
         width = max(width, len(row))
+        if width * len(rows) > _MAX_CELLS:  # padded size: every row ends up `width` wide
+            raise InputError(f"表格过大（超过 {_MAX_CELLS:,} 个单元格），拒绝读取", file=source,
+                             hint="请确认文件来源，或把表格拆分后再导入")
     for row in rows:  # a grid narrower than the rows, or rows shorter than the grid
         row.extend([""] * (width - len(row)))
     return rows

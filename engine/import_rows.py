@@ -79,7 +79,9 @@ def is_category_row(row: list[str], header: HeaderMap) -> str | None:
         only = heading_text(values[0])
         text_col = header.columns.get("text", header.columns.get("name"))
         # one text merged across the row, or a heading like "一、…" alone outside the text column
-        if len(values) > 1 or CATEGORY_RE.match(only) or (text_col is not None and row[text_col].strip() == ""):
+        # a CSV row may be shorter than its header (ragged rows): a missing text cell counts as empty
+        text_cell = row[text_col] if text_col is not None and text_col < len(row) else ""
+        if len(values) > 1 or CATEGORY_RE.match(only) or (text_col is not None and text_cell.strip() == ""):
             return only
     return None
 

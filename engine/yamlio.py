@@ -10,6 +10,7 @@ is atomic (temp file in the same folder, then rename).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -54,10 +55,15 @@ for _tag, _pattern, _first in _RESOLVERS:
 
 def _int12(loader, node):
     value = loader.construct_scalar(node)
-    return int(value, 16) if value.startswith("0x") else int(value)
+    try:
+        return int(value, 16) if value.startswith("0x") else int(value)
+    except ValueError:  # an explicit `!!int abc`, or more than 4300 digits (Python's int-from-text limit)
+        raise yaml.constructor.ConstructorError(None, None, f"「{str(value)[:20]}」不是可读取的整数", node.start_mark) from None
 
 
 def _map(loader, node):
+    if not isinstance(node, yaml.MappingNode):  # e.g. `!!map [1]`: the tag says mapping, the content is not
+        raise yaml.constructor.ConstructorError(None, None, "map 标签与内容不符（内容不是映射）", node.start_mark)
     loader.flatten_mapping(node)
     result = LocDict()
     result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -74,6 +80,8 @@ def _map(loader, node):
 
 
 def _seq(loader, node):
+    if not isinstance(node, yaml.SequenceNode):  # e.g. `!!seq {a: 1}`
+        raise yaml.constructor.ConstructorError(None, None, "seq 标签与内容不符（内容不是列表）", node.start_mark)
     result = LocList(loader.construct_object(child, deep=True) for child in node.value)
     result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
     result.item_pos = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
@@ -83,6 +91,24 @@ def _seq(loader, node):
 SafeLoader12.add_constructor("tag:yaml.org,2002:int", _int12)
 SafeLoader12.add_constructor("tag:yaml.org,2002:map", _map)
 SafeLoader12.add_constructor("tag:yaml.org,2002:seq", _seq)
+# Facts and rules are plain data: explicit !!timestamp / !!set / !!omap / !!pairs / !!binary tags would
+# hand dates, sets, tuples or bytes to code expecting text, so they are refused like any unknown tag.
+for _tag in ("timestamp", "set", "omap", "pairs", "binary"):
+    SafeLoader12.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
+
+
+def _construct_object(self, node, deep=False):
+    # Standard constructors raise ValueError/KeyError/TypeError on explicit tags with odd values
+    # (`!!float abc`, `!!bool maybe`): report them as YAML errors at the node instead of a traceback.
+    try:
+        return _Base.construct_object(self, node, deep=deep)
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError) as exc:
+        shown = f"值「{str(node.value)[:20]}」" if isinstance(node, yaml.ScalarNode) else "内容"
+        raise yaml.constructor.ConstructorError(None, None, f"{shown}与标签 {node.tag.rsplit(':', 1)[-1]} 不符",
+                                                node.start_mark) from None
+
+
+SafeLoader12.construct_object = _construct_object
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
 
@@ -95,10 +121,67 @@ def _node_budget_check(text: str, path: str) -> None:
             raise InputError(f"YAML 中别名（*引用）过多（{aliases} 个），拒绝读取", file=path, hint="事实文件不需要锚点和别名，请展开后再保存")
 
 
+MAX_DEPTH = 100  # facts and rules nest about 6 levels deep
+MAX_ALIAS_NODES = 1_000_000  # nodes that aliases stand for once expanded (a "billion laughs" file is refused)
+
+
+def _shape_check(text: str, path: str) -> None:
+    """One pass over the parser's events (iterative, cheap) before anything is composed.
+
+    libyaml's composer recurses in C: ~20,000 nested `[` or `- ` (a 40 KB file) crash the process with a
+    segfault, and deep flow nesting makes its scanner quadratic (100,000 `[` took 100 s). Nested aliases
+    multiply: a few hundred can stand for billions of nodes that any later walk over the data would visit.
+    """
+    depth = 0
+    sizes: list[int] = [0]  # nodes inside each open collection, aliases counted at their expanded size
+    anchors: list[str | None] = [None]
+    anchored: dict[str, int] = {}
+    expanded = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, yaml.AliasEvent):
+            size = anchored.get(event.anchor, 1)
+            sizes[-1] += size
+            expanded += size
+            if expanded > MAX_ALIAS_NODES:
+                raise InputError("YAML 中的锚点和别名（&、*）展开后过大，拒绝读取", file=path,
+                                 line=event.start_mark.line + 1, col=event.start_mark.column + 1,
+                                 hint="事实文件不需要锚点和别名，请展开后再保存")
+        elif isinstance(event, yaml.ScalarEvent):
+            sizes[-1] += 1
+            if event.anchor:
+                anchored[event.anchor] = 1
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取", file=path,
+                                 line=event.start_mark.line + 1, col=event.start_mark.column + 1)
+            sizes.append(1)
+            anchors.append(event.anchor)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+            size, anchor = sizes.pop(), anchors.pop()
+            if anchor:
+                anchored[anchor] = size
+            sizes[-1] += size
+
+
+def safe_load_as(text: str, loader_cls):
+    """yaml.load with a loader that must derive from a safe loader — asserted, not assumed."""
+    safe_bases = tuple(c for c in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None)) if c is not None)
+    if not issubclass(loader_cls, safe_bases):
+        raise TypeError(f"{loader_cls.__name__} is not a safe YAML loader")
+    loader = loader_cls(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_yaml_text(text: str, path: str = "<文本>"):
     _node_budget_check(text, path)
     try:
-        return yaml.load(text, Loader=SafeLoader12)  # noqa: S506 - SafeLoader12 is a safe loader subclass
+        _shape_check(text, path)
+        return safe_load_as(text, SafeLoader12)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
@@ -111,6 +194,8 @@ def load_yaml_text(text: str, path: str = "<文本>"):
         raise InputError(f"YAML 格式错误：{exc}", file=path) from None
     except RecursionError:
         raise InputError("YAML 嵌套过深，拒绝读取", file=path) from None
+    except UnicodeError:  # lone surrogates in a str handed in directly (files are decoded before this)
+        raise InputError("YAML 中含有无法编码的字符", file=path) from None
 
 
 _ZH = {
@@ -121,6 +206,12 @@ _ZH = {
     "found undefined alias": "引用了未定义的锚点",
     "expected <block end>, but found '-'": "列表项「-」缩进不一致",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "found a tab character": "出现了制表符（Tab），YAML 只能用空格缩进",
+    "did not find expected node content": "此处缺少内容（括号或引号未闭合，或「-」「:」后缺少值？）",
+    "but found another document": "一个文件只能有一份内容，此处又出现了「---」或「...」分隔的第二份",
+    "found character that cannot start any token": "出现了不能作为开头的字符（如 @、` 或全角符号），请给这段文字加引号",
+    "expected <document start>, but found": "顶层结构不对（缩进不一致，或多出了内容）",
+    "found unknown escape character": "双引号中的反斜杠「\\」用法不对（请改用单引号）",
 }
 
 
@@ -162,8 +253,21 @@ def where(node, key=None) -> dict:
 
 def roundtrip_yaml():
     from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
 
+    class Representer(RoundTripRepresenter):
+        """ruamel writes NEL (U+0085, e.g. a cp1252 "…" decoded as Latin-1) raw inside quotes; libyaml, which
+        reads the facts back, takes it for a line break and folds it into a space — the text would change
+        on every re-read. Such strings are written double-quoted, where NEL is escaped as \\N."""
+
+    def represent_str(representer, data):
+        if "\x85" in data:
+            return representer.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return RoundTripRepresenter.represent_str(representer, data)
+
+    Representer.add_representer(str, represent_str)
     ry = YAML(typ="rt")
+    ry.Representer = Representer
     ry.allow_unicode = True
     ry.width = 4096  # never fold long Chinese lines
     ry.indent(mapping=2, sequence=4, offset=2)
@@ -172,7 +276,18 @@ def roundtrip_yaml():
 
 
 def load_roundtrip(path: Path):
-    return roundtrip_yaml().load(read_text(path))
+    """The file as ruamel round-trip nodes (for in-place updates), after the same safety checks as load_yaml:
+    a hand-broken plan.yaml gets the Chinese file:line:col message, not a ruamel traceback."""
+    from ruamel.yaml.error import YAMLError as RuamelError
+
+    text = read_text(path)
+    load_yaml_text(text, str(path))  # syntax, tags, depth, aliases: refused here with a Chinese message
+    try:
+        return roundtrip_yaml().load(text)
+    except RuamelError as exc:  # what the safe loader accepted but ruamel does not
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}", file=str(path),
+                         line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
 
 
 def dump_roundtrip(data) -> str:
@@ -201,8 +316,6 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -136,3 +136,53 @@ def test_random_rules_and_facts_agree():
     rules = [rule(f"q{i}", random_cond(rnd), kinds=rnd.choice([("task",), ("indicator",), ("task", "indicator")])) for i in range(40)]
     records = [random_record(rnd) for _ in range(600)]
     both(rules, records)
+
+
+# ------------------------------------------------------------------ hazards found while making it fast
+
+def test_numbers_python_writes_in_exponent_notation_are_not_dropped():
+    # json writes 5e-05 / 1e-06 / 1e+16; the engine silently drops such a fact (and rejects such a
+    # constant with error 204), so numbers are written in fixed notation
+    rules = [rule("pos", Leaf("ratio", "gt", 0.0)), rule("tiny", Leaf("ratio", "eq", 0.00005)),
+             rule("big", Leaf("ratio", "ge", 1e16))]
+    records = [{"kind": "task", "ratio": v} for v in (0.00005, 0.000001, 1e16, 2.5e-06, -0.0, 1e-7)]
+    assert both(rules, records) == [["pos", "tiny"], ["pos"], ["pos", "big"], ["pos"], [], []]
+
+
+def test_a_fact_the_engine_drops_is_an_error_not_a_silent_miss(monkeypatch):
+    from engine.evaluate import durable_compile
+
+    monkeypatch.setattr(durable_compile, "number_text", lambda value: repr(value))  # the old, unsafe encoding
+    rules = [rule("pos", Leaf("ratio", "gt", 0.0))]
+    with pytest.raises(EngineError, match="静默丢弃"):
+        DurableEvaluator(rules).evaluate([{"kind": "task", "ratio": 0.5}, {"kind": "task", "ratio": 0.00005}])
+
+
+def test_texts_never_reach_the_engine_and_facts_carry_only_what_rules_read():
+    from engine.evaluate.durable_compile import fact_encoder
+
+    rules = [rule("stall", Leaf("progress", "contains", ("暂缓",))), rule("low", Leaf("ratio", "lt", 0.5)),
+             rule("ind", Leaf("shortfall", "exists", True), kinds=("indicator",))]
+    program = compile_rules(rules)
+    assert set(program["kinds"]) == {"task", "indicator"}
+    assert "$mt" not in str(program["shards"]) and "progress" not in str(program["shards"])
+    task = program["kinds"]["task"]
+    fact = fact_encoder(task, program["keywords"])({"kind": "task", "progress": "项目暂缓实施", "ratio": 0.25, "text": "长文本"}, 7, "c0")
+    assert fact == '{"sid":"c0","id":"7","_seen":1,"ratio":0.25,"_kw0":1}'
+    assert all(rs["cap"] >= 1000 for shard in program["shards"] for rs in shard.values())
+
+
+def test_rules_of_one_kind_never_see_the_other_kind():
+    rules = [rule("t", Leaf("ratio", "lt", 0.5)), rule("i", Leaf("ratio", "lt", 0.5), kinds=("indicator",)),
+             rule("both", Leaf("ratio", "exists", False), kinds=("task", "indicator"))]
+    records = [{"kind": "task", "ratio": 0.1}, {"kind": "indicator", "ratio": 0.1}, {"kind": "other"}, {"ratio": 0.1}]
+    assert both(rules, records) == [["t"], ["i"], [], []]
+
+
+def test_isolated_runs_leave_no_engine_state_in_the_parent():
+    from engine.evaluate import durable_adapter
+
+    rules = [rule("low", Leaf("ratio", "lt", 0.5))]
+    evaluator = DurableEvaluator(rules, isolate=True)
+    assert evaluator.evaluate([{"kind": "task", "ratio": 0.2}] * 3) == [["low"]] * 3
+    assert not durable_adapter._HANDLES  # isolated runs create their rulesets in the worker only

@@ -8,12 +8,17 @@ from ..rulebook.ir import Rule
 ENGINES = ("durable_rules", "vectorised")
 
 
-def make_evaluator(name: str, rules: list[Rule]):
+def make_evaluator(name: str, rules: list[Rule], **options):
+    """options: isolate=False runs durable_rules in this process (for supervised workers only)."""
     if name == "durable_rules":
         from .durable_adapter import DurableEvaluator
 
-        return DurableEvaluator(rules)
+        return DurableEvaluator(rules, **options)
     if name == "vectorised":
+        from .vectorised import VectorisedEvaluator
+
+        return VectorisedEvaluator(rules)
+    if name == "plain":  # the simple reference the other two are tested against
         from .plain import PlainEvaluator
 
         return PlainEvaluator(rules)

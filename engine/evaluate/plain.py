@@ -1,6 +1,7 @@
 """The plain evaluator: the rule IR evaluated directly in Python, record by record.
 
-It is the yardstick the durable_rules adapter is compared against, so it stays small and obvious.
+It is the reference both engines (durable_rules, vectorised) are tested against, so it stays small
+and obvious; explain.py and the rule examples use it too. `make_evaluator("plain", …)` selects it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def leaf_holds(leaf: Leaf, value) -> bool:
         return False  # a comparison on a missing field is false
     if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
         value = round(float(value), 6)
-    op, want = leaf.op, leaf.value
+    op, want = leaf.op, _const(leaf.value)
     if op == "eq":
         return value == want
     if op == "ne":
@@ -50,8 +51,17 @@ def leaf_holds(leaf: Leaf, value) -> bool:
     raise ValueError(f"unknown operator {op}")
 
 
+def _const(value):
+    """Constants are rounded like values (the loader already does; hand-built IR may not)."""
+    if isinstance(value, tuple):
+        return tuple(_const(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return round(float(value), 6)
+    return value
+
+
 class PlainEvaluator:
-    name = "vectorised"
+    name = "plain"
 
     def __init__(self, rules: list[Rule]):
         self.rules = rules

@@ -10,8 +10,6 @@ Shapes: docs/interfaces.md section 2; approach and lexicon format: docs/extracti
 
 from __future__ import annotations
 
-from collections import Counter
-
 from .lexicon import LexiconError, get_lexicon, load_lexicon
 from .matching import match
 from .measures import build
@@ -55,10 +53,13 @@ def read_progress(text: str, period: str | None = None) -> dict:
 
 def _dominant(sc, measures: list[dict]) -> dict | None:
     """The period most actual measures refer to; else the first period stated."""
-    counts = Counter(m["data_period"]["label"] for m in measures
-                     if m["data_period"] and not m["forecast"])
+    counts: dict[str, int] = {}  # a plain dict: Counter costs more than the counting here
+    for m in measures:
+        if m["data_period"] and not m["forecast"]:
+            label = m["data_period"]["label"]
+            counts[label] = counts.get(label, 0) + 1
     if counts:
-        label = counts.most_common(1)[0][0]
+        label = max(counts, key=counts.__getitem__)  # the first of the most frequent, as most_common(1)
         for m in measures:
             if m["data_period"] and m["data_period"]["label"] == label:
                 return dict(m["data_period"])

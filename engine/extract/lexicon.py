@@ -7,12 +7,15 @@ Chinese. Everything is compiled once and cached: extraction runs on millions of 
 from __future__ import annotations
 
 import re
-import re._parser as _sre_parse  # only to find a pattern's possible first characters (speed)
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from ..yamlio import safe_load_as
+
+from .finders import first_chars, hits, plan  # noqa: F401 - hits is re-exported
 
 try:  # the C loader is ~10x faster; fall back silently when libyaml is absent
     _Loader = yaml.CSafeLoader
@@ -89,6 +92,7 @@ class Lexicon:
     flag_words: tuple = (None, {})
     periods: list[Entry] = field(default_factory=list)
     period_words: tuple = (None, {})
+    steps: dict[str, list] = field(default_factory=dict)  # file → finders.plan of its patterns
     raw: dict[str, list[dict]] = field(default_factory=dict)  # file -> entries (for tests)
 
 
@@ -114,38 +118,6 @@ def alternation(words) -> str:
     return emit(trie) or "(?!)"
 
 
-def _first_chars(items) -> frozenset | None:
-    """The characters a parsed pattern can start with, when that is a small literal set."""
-    if not items:
-        return None
-    op, av = items[0]
-    name = str(op)
-    if name == "LITERAL":
-        return frozenset(chr(av))
-    if name == "SUBPATTERN":
-        return _first_chars(list(av[3]))
-    if name == "BRANCH":
-        out = set()
-        for branch in av[1]:
-            f = _first_chars(list(branch))
-            if f is None:
-                return None
-            out |= f
-        return frozenset(out)
-    if name == "IN" and all(str(o) == "LITERAL" for o, _ in av):
-        return frozenset(chr(v) for _, v in av)
-    if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
-        return _first_chars(list(av[2]))
-    return None
-
-
-def first_chars(pattern: str) -> frozenset | None:
-    try:
-        return _first_chars(list(_sre_parse.parse(pattern)))
-    except Exception:  # noqa: BLE001 - an optimisation only; never fail loading for it
-        return None
-
-
 def _err(file: str, index: int | None, name, message: str) -> LexiconError:
     where = f"词库文件 {file}.yaml"
     if index is not None:
@@ -155,7 +127,7 @@ def _err(file: str, index: int | None, name, message: str) -> LexiconError:
 
 def _read(path: Path, stem: str) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = safe_load_as(path.read_text(encoding="utf-8"), _Loader)
     except FileNotFoundError:
         raise LexiconError(f"词库文件 {stem}.yaml 不存在（应在 {path.parent}）") from None
     except yaml.YAMLError as exc:
@@ -314,41 +286,6 @@ def _words(entries: list[dict]) -> tuple:
     return re.compile(alternation(owner)), owner
 
 
-def hits(words: tuple, entries: list[Entry], text: str):
-    """(entry index, match) for every word and pattern hit, words first; overlaps are kept."""
-    rx, owner = words
-    for m in rx.finditer(text):
-        yield owner[m.group()], m
-    for i, e in enumerate(entries):
-        windows = [(0, len(text))]
-        if e.trigger:
-            windows = _windows(text, e.trigger)
-            if not windows:
-                continue
-        for r, first in zip(e.regexes, e.firsts):
-            if first is not None and not any(c in text for c in first):
-                continue
-            for lo, hi in windows:
-                for m in r.finditer(text, lo, hi):
-                    yield i, m
-
-
-TRIGGER_REACH = 20  # a triggered pattern is searched this far around each trigger occurrence
-
-
-def _windows(text: str, trigger: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    p = text.find(trigger)
-    while p >= 0:
-        lo, hi = max(0, p - TRIGGER_REACH), min(len(text), p + len(trigger) + TRIGGER_REACH)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-        p = text.find(trigger, p + 1)
-    return out
-
-
 def load_lexicon(directory: Path | str | None = None) -> Lexicon:
     """Load and compile every lexicon file of `directory` (default rules/lexicon/)."""
     d = Path(directory) if directory else LEXICON_DIR
@@ -369,6 +306,7 @@ def load_lexicon(directory: Path | str | None = None) -> Lexicon:
     lx.period_words = _words(lx.raw["periods"])
     for e in lx.stages + lx.flags + lx.periods:
         e.firsts = [first_chars(r.pattern) for r in e.regexes]
+    lx.steps = {"stages": plan(lx.stages), "flags": plan(lx.flags), "periods": plan(lx.periods)}
     return lx
 
 

@@ -23,7 +23,11 @@ def _grams(s: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    ga, gb = _grams(a), _grams(b)
+    return _similarity(_grams(a), b)
+
+
+def _similarity(ga: set[str], b: str) -> float:
+    gb = _grams(b)
     if not ga or not gb:
         return 0.0
     return 2 * len(ga & gb) / (len(ga) + len(gb))
@@ -89,8 +93,14 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         t = targets[i]
         tobj = t.get("object") or ""
         tctx = (t.get("context") or "") + tobj
+        tgrams = None  # computed once per target, only if a measure gets that far
+        kinds_ok = _KINDS.get(t["kind"], ())
         cands = []
         for j, m in enumerate(measures):
+            if m["kind"] not in kinds_ok:  # the commonest rejection, without a call
+                if i not in why_not:
+                    why_not[i] = (0, "类型不同")
+                continue
             bad = _compatible(lx, t, m)
             if bad:
                 _note(why_not, i, bad)
@@ -99,7 +109,9 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
             if t["kind"] == "count" and len(tobj) >= 2 and mtext and tobj[-1] not in mtext:
                 _note(why_not, i, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）")
                 continue  # the head noun (last character) differs: 园区 vs 工厂
-            sim = similarity(tctx, mtext)
+            if tgrams is None:
+                tgrams = _grams(tctx)
+            sim = _similarity(tgrams, mtext)
             tf = t.get("verb_family")
             fam = bool(tf and tf not in gen and tf == m.get("verb_family"))
             score = 2.0 * fam + 2.0 * sim

@@ -33,7 +33,7 @@ def _int(s: str | None) -> int | None:
 def find_periods(norm: str, lx: Lexicon) -> list[Period]:
     """All period expressions in text order; overlapping ones keep the earliest, longest."""
     found: list[Period] = []
-    for i, m in hits(lx.period_words, lx.periods, norm):
+    for i, m in hits(lx.period_words, lx.periods, norm, lx.steps["periods"]):
         e = lx.periods[i]
         if e.exclude is not None and _excluded(norm, m.start(), m.end(), e.exclude):
             continue

@@ -18,7 +18,7 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
     """The highest stage reached, as stated (not forecast, not negated)."""
     lx: Lexicon = sc.lx
     found = []
-    for i, m in hits(lx.stage_words, lx.stages, sc.norm):
+    for i, m in hits(lx.stage_words, lx.stages, sc.norm, lx.steps["stages"]):
         e = lx.stages[i]
         s, end = m.start(), m.end()
         if e.exclude is not None and _excluded(sc.norm, s, end, e.exclude):
@@ -62,7 +62,7 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
 def find_flags(sc: Scan) -> list[dict]:
     out, seen = [], set()
     norm = sc.norm
-    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm):
+    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm, sc.lx.steps["flags"]):
         e = sc.lx.flags[i]
         if e.name in seen:
             continue

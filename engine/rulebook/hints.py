@@ -114,7 +114,7 @@ def refine_yaml_problem(problem, lines: list[str]) -> None:
         problem.col = line.index("\t") + 1
         return
     char = line[col:col + 1]
-    if "此处的字符不能直接出现" in problem.message and char:
+    if ("此处的字符不能直接出现" in problem.message or "不能作为开头的字符" in problem.message) and char:
         problem.message = f"YAML 格式错误：字符「{char}」不能直接出现在这里"
         if char in "><=!":
             symbol = re.match(r"[><=!]+", line[col:]).group(0)

@@ -1,0 +1,76 @@
+"""One district, as a user runs it: a synthetic 300-task workspace written as facts files, then
+`duban check` (a fresh process, default output formats) timed end to end."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from . import synth
+from .partition import import_workspace
+
+try:  # the C dumper is much faster; fall back when libyaml is absent
+    _Dumper = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover
+    _Dumper = yaml.SafeDumper
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clean(value):
+    """Readings as duban import stores them: no null keys, no empty lists."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_workspace(sw: synth.SynthWorkspace, root: Path, periods: tuple[str, ...]) -> Path:
+    ws = import_workspace(sw)
+    items = {"indicators": ws.plan.indicators, "tasks": ws.plan.tasks}
+    plan = {"schema": "duban/plan@1", "region": sw.region, "year": sw.year, "source": ["synthetic.xlsx"]}
+    for group, rows in items.items():
+        plan[group] = [_clean({"id": it.id, "seq": it.seq, "category": it.category, "name": it.name, "text": it.text,
+                               "annual_target_text": it.annual_target_text, "leaders": it.leaders, "lead_units": it.lead_units,
+                               "coop_units": it.coop_units, "targets": it.targets}) for it in rows]
+    (root / "progress").mkdir(parents=True, exist_ok=True)
+    (root / "plan.yaml").write_text(yaml.dump(plan, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for period in periods:
+        entries = {k: _clean({"text": e.text, "measures": e.measures, "data_period": e.data_period, "stage": e.stage,
+                              "flags": e.flags}) for k, e in ws.progress[period].entries.items()}
+        doc = {"schema": "duban/progress@1", "period": period, "source": ["synthetic.xlsx"], "entries": entries}
+        (root / "progress" / f"{period}.yaml").write_text(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+                                                          encoding="utf-8")
+    return root
+
+
+def time_district(seed: int = 2023, tasks: int = 300, indicators: int = 15, rules_dir: Path | None = None, repeat: int = 3) -> dict:
+    from ..render import DEFAULT_FORMATS
+
+    periods = synth.PERIODS[:3]  # judged at 2023-09, with two earlier quarters of history
+    with tempfile.TemporaryDirectory(prefix="duban-district-") as tmp:
+        sw = synth.workspace(seed, 0, items=tasks + indicators, indicators=indicators)
+        sw.progress = {p: sw.progress[p] for p in periods}
+        ws = write_workspace(sw, Path(tmp) / "district", periods)
+        command = [sys.executable, "-m", "engine.cli", "check", str(ws), "--period", periods[-1], "--out", str(Path(tmp) / "out")]
+        if rules_dir:
+            command += ["--rules", str(rules_dir)]
+        times, error = [], None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+            if proc.returncode not in (0, 1):
+                error = (proc.stderr or proc.stdout).strip()[-600:]
+                break
+        files = sorted(str(p.relative_to(Path(tmp) / "out")) for p in (Path(tmp) / "out").rglob("*") if p.is_file())
+    return {"tasks": tasks, "indicators": indicators, "periods": list(periods), "formats": list(DEFAULT_FORMATS),
+            "check_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
+            "files": len(files), "error": error}

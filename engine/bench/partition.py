@@ -1,0 +1,82 @@
+"""One workspace through the pipeline, in memory: import+extract → derive → (evaluate) → classify →
+result.json per period. The same steps as `duban import` and `duban check`, minus the YAML files.
+
+The result dict is built exactly as engine/check.py builds it (same keys, same item_result), with the
+history of earlier periods carried forward instead of re-judged, so each period is judged once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..check import RESULT_SCHEMA, item_result, period_label
+from ..classify import summarise
+from ..derive import derive_workspace
+from ..extract import read_progress, read_targets
+from ..facts import Entry, Item, Plan, Progress, Workspace
+from ..import_merge import indicator_target_text
+from ..rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
+from ..waivers import waiver_report
+from .synth import SynthWorkspace
+
+
+def import_workspace(sw: SynthWorkspace) -> Workspace:
+    """What `duban import` stores: targets read from each plan text, readings from each progress text."""
+    tasks, indicators = [], []
+    for n, it in enumerate(sw.items, 1):
+        text = indicator_target_text(it.name, it.annual_target_text) if it.kind == "indicator" else it.text
+        item = Item(id=it.id, kind=it.kind, text=it.text, seq=str(n), category=it.category, name=it.name,
+                    annual_target_text=it.annual_target_text, leaders=it.leaders, lead_units=it.lead_units,
+                    coop_units=it.coop_units, targets=read_targets(text))
+        (indicators if it.kind == "indicator" else tasks).append(item)
+    progress = {}
+    for period, texts in sw.progress.items():
+        entries = {}
+        for item_id, text in texts.items():
+            reading = read_progress(text, period)
+            entries[item_id] = Entry(id=item_id, text=text, measures=reading["measures"], data_period=reading["data_period"],
+                                     stage=reading["stage"], flags=reading["flags"])
+        progress[period] = Progress(path=f"{sw.name}/progress/{period}.yaml", period=period, as_of=None, entries=entries)
+    plan = Plan(path=f"{sw.name}/plan.yaml", region=sw.region, year=sw.year, source=["synthetic"], tasks=tasks, indicators=indicators)
+    return Workspace(path=Path(sw.name), plan=plan, progress=progress)
+
+
+def derive_all(ws: Workspace, book: Rulebook) -> list[tuple[str, list, float]]:
+    """(period, derived, time progress) for each period, oldest first."""
+    return [(period, *derive_workspace(ws, period, book.params)) for period in sorted(ws.progress)]
+
+
+def data_digest(ws: Workspace, period: str) -> str:
+    digest = hashlib.sha256(ws.plan.region.encode())
+    for item_id, entry in ws.progress[period].entries.items():
+        digest.update(item_id.encode() + b"\0" + entry.text.encode() + b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def build_result(ws: Workspace, period: str, tp: float, judgements: list, history: list, book: Rulebook, engine: str) -> dict:
+    """result.json of one partition; history: earlier periods, oldest first, each (period, {item id: status})."""
+    rows = [item_result(j, period, history, book.params) for j in judgements]
+    return {
+        "schema": RESULT_SCHEMA, "workspace": ws.name, "region": ws.plan.region, "year": ws.plan.year,
+        "period": period, "period_label": period_label(period), "as_of": None, "time_progress": tp,
+        "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
+        "engine": engine, "rules_digest": book.digest, "data_digest": data_digest(ws, period),
+        "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
+        "history": [p for p, _ in history],
+        "tasks": [r for r in rows if r["kind"] == "task"],
+        "indicators": [r for r in rows if r["kind"] == "indicator"],
+        "waivers": waiver_report([], set(), f"{period}-28"),
+        "summary": {"tasks": summarise(judgements, "task", STATUSES_TASK),
+                    "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR), "waived_findings": 0},
+    }
+
+
+def result_bytes(result: dict, pretty: bool = False) -> bytes:
+    """result.json bytes. pretty: exactly what `duban check` writes (render/machine.py: indent 2), which
+    goes through json's pure-Python encoder (~4× slower); the national run writes the same content
+    compact, through json's C encoder."""
+    if pretty:
+        return (json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -1,0 +1,274 @@
+"""Compiling the rule IR into durable_rules rulesets, and facts into the engine's JSON.
+
+Only forms verified safe are emitted; durable_adapter's docstring lists each engine hazard and the
+guard here that avoids it. The program is plain data (dicts, tuples, JSON text) so that it crosses a
+fork unchanged and can be inspected by the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from functools import lru_cache
+
+from ..errors import EngineError
+from ..rulebook.ir import All, Any_, Leaf, Not, Rule
+from .keywords import keyword_matcher
+
+MAX_LEAVES = 48
+CATCH_ALL = "__seen"
+MAX_OR_COMPOUND = 12  # durable_rules rejects an $or with ≥ 15 compound children (error 113)
+MAX_ALTERNATIVES = 64  # distributing `all` over wide `any`s must not blow up
+CAP = 4096  # frames handed to one action: one action per rule and chunk instead of one per firing
+
+_NEGATE = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
+_DR_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
+_OPERATORS = {"$and", "$or", *_DR_OP.values()}
+_KW = "_kw"
+
+
+class _Compiler:
+    def __init__(self):
+        self.keywords: dict[tuple[str, tuple[str, ...]], int] = {}  # (field, keywords) → _kw<i>
+
+    def keyword_field(self, leaf: Leaf) -> str:
+        key = (leaf.field, tuple(leaf.value))
+        return f"{_KW}{self.keywords.setdefault(key, len(self.keywords))}"
+
+    def push_not(self, cond, negate=False):
+        """Negation normal form over the IR, with the missing-field semantics made explicit."""
+        if isinstance(cond, Not):
+            return self.push_not(cond.item, not negate)
+        if isinstance(cond, (All, Any_)):
+            items = tuple(self.push_not(c, negate) for c in cond.items)
+            return (Any_ if (isinstance(cond, All) == negate) else All)(items)
+        leaf = cond
+        if leaf.op == "contains":  # computed in Python; 0 when the field is missing or not text
+            return Leaf(self.keyword_field(leaf), "eq", 0 if negate else 1)
+        if not negate:
+            return leaf
+        if leaf.op == "exists":
+            return Leaf(leaf.field, "exists", not leaf.value)
+        missing = Leaf(leaf.field, "exists", False)
+        if leaf.op in _NEGATE:
+            return Any_((missing, Leaf(leaf.field, _NEGATE[leaf.op], leaf.value)))
+        if leaf.op == "between":
+            lo, hi = leaf.value
+            return Any_((missing, Leaf(leaf.field, "lt", lo), Leaf(leaf.field, "gt", hi)))
+        if leaf.op == "in":
+            return Any_((missing, All(tuple(Leaf(leaf.field, "ne", v) for v in leaf.value))))
+        raise ValueError(f"cannot negate {leaf.op}")
+
+    def emit(self, cond) -> dict:
+        if isinstance(cond, (All, Any_)):
+            return _flat("$and" if isinstance(cond, All) else "$or", [self.emit(c) for c in cond.items])
+        return emit_leaf(cond)
+
+
+def _flat(op: str, children: list[dict]) -> dict:
+    """An $and inside an $and (an $or inside an $or) merged into its parent, a single child unwrapped:
+    nested $and groups over $or's with compound children fail with error 113 where the same
+    condition written flat compiles (found by the differential fuzz)."""
+    out = []
+    for child in children:
+        out.extend(child[op] if set(child) == {op} else [child])
+    return out[0] if len(out) == 1 else {op: out}
+
+
+def emit_leaf(leaf: Leaf) -> dict:
+    # A comparison on a missing left-hand field is false in durable_rules, as in the IR (pinned by
+    # tests); only `exists` needs the explicit presence field.
+    field, op, value = leaf.field, leaf.op, leaf.value
+    if op == "exists":
+        return {f"_h_{field}": 1 if value else 0}
+    if op == "eq":
+        return {field: _const(value)}
+    if op in _DR_OP:
+        return {_DR_OP[op]: {field: _const(value)}}
+    if op == "between":
+        return {"$and": [{"$gte": {field: _const(value[0])}}, {"$lte": {field: _const(value[1])}}]}
+    if op == "in":
+        return _flat("$or", [{field: _const(v)} for v in value])
+    raise ValueError(f"unknown operator {op}")
+
+
+def _const(value):
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, (int, float)):
+        return round(float(value), 6)
+    return value
+
+
+def _count_leaves(node) -> int:
+    if isinstance(node, dict):
+        if set(node) & {"$and", "$or"}:
+            return sum(_count_leaves(c) for c in next(iter(node.values())))
+        return 1
+    return 0
+
+
+def _fact_fields(node, out: set) -> set:
+    """The fact fields an emitted condition reads."""
+    for key, value in node.items():
+        if key in ("$and", "$or"):
+            for child in value:
+                _fact_fields(child, out)
+        elif key in _OPERATORS:
+            _fact_fields(value, out)
+        else:
+            out.add(key)
+    return out
+
+
+def _flat_any(cond) -> list:
+    items = []
+    for child in cond.items:
+        items.extend(_flat_any(child) if isinstance(child, Any_) else [child])
+    return items
+
+
+def _alternatives(cond, rule_id: str) -> list:
+    """Top-level disjuncts such that no inner `any` has more than MAX_OR_COMPOUND compound children."""
+    if isinstance(cond, Leaf):
+        return [cond]
+    if isinstance(cond, Any_):
+        items = _flat_any(cond)
+        compound = [c for c in items if not isinstance(c, Leaf) or c.op in ("between", "in")]
+        leaves = [c for c in items if isinstance(c, Leaf) and c.op not in ("between", "in")]
+        if len(compound) <= MAX_OR_COMPOUND and len(items) <= MAX_LEAVES // 2:
+            return [Any_(tuple(items))]
+        step = MAX_LEAVES // 2
+        out = [Any_(tuple(leaves[i:i + step])) for i in range(0, len(leaves), step)]
+        for child in compound:
+            out.extend(_alternatives(child, rule_id))
+        return out
+    combos = [()]  # All: the product of its children's alternatives
+    for child in cond.items:
+        options = _alternatives(child, rule_id)
+        combos = [combo + (option,) for combo in combos for option in options]
+        if len(combos) > MAX_ALTERNATIVES:
+            raise EngineError(f"规则「{rule_id}」的条件组合过多，durable_rules 引擎无法可靠处理", hint="请把规则拆成几条，或用 --engine vectorised 运行")
+    return [All(combo) for combo in combos]
+
+
+def compile_rules(rules: list[Rule]) -> dict:
+    """IR → {"kinds": {kind: {"shards", "texts", "fields", "exists", "keywords"}}, "keywords", "shards"}.
+
+    Rules are compiled per kind (a task fact never meets indicator rules, and no kind test is
+    needed); each kind's rules are sharded so no ruleset holds more than MAX_LEAVES leaf conditions.
+    """
+    compiler = _Compiler()
+    units: dict[str, list] = {}
+    for rule in rules:
+        for k, branch in enumerate(_alternatives(compiler.push_not(rule.when), rule.id)):
+            emitted = compiler.emit(branch)
+            n = _count_leaves(emitted)
+            if n + 1 > MAX_LEAVES:
+                raise EngineError(f"规则「{rule.id}」的一组“全部满足”条件有 {n} 个，超过 durable_rules 可靠处理的上限 {MAX_LEAVES - 1}",
+                                  file=rule.file, hint="请把规则拆成几条，或用 --engine vectorised 运行")
+            for kind in rule.applies_to:
+                units.setdefault(kind, []).append((f"{rule.id}#{k}", emitted, n))
+    catch_all = {"all": [{"m": {"_seen": 1}}], "cap": CAP}
+    kinds = {}
+    for kind, todo in units.items():
+        shards, shard, size, fields = [], {CATCH_ALL: catch_all}, 1, set()
+        for name, cond, n in todo:
+            if len(shard) > 1 and size + n > MAX_LEAVES:
+                shards.append(shard)
+                shard, size = {CATCH_ALL: catch_all}, 1
+            shard[name] = {"all": [{"m": cond}], "cap": CAP}
+            size += n
+            _fact_fields(cond, fields)
+        shards.append(shard)
+        kinds[kind] = {
+            "shards": shards,
+            "texts": [ruleset_json(s) for s in shards],
+            "fields": tuple(sorted(f for f in fields if not f.startswith(("_h_", _KW)))),
+            "exists": tuple(sorted(f[3:] for f in fields if f.startswith("_h_"))),
+            "keywords": tuple(sorted(int(f[len(_KW):]) for f in fields if f.startswith(_KW))),
+        }
+    keywords = [key for key, _ in sorted(compiler.keywords.items(), key=lambda kv: kv[1])]
+    digest = hashlib.sha1(repr((sorted((k, v["texts"]) for k, v in kinds.items()), keywords)).encode()).hexdigest()[:16]
+    return {"kinds": kinds, "keywords": keywords, "shards": [s for k in kinds.values() for s in k["shards"]], "digest": digest}
+
+
+# ------------------------------------------------------------------ JSON for the engine
+
+def number_text(value: float) -> str:
+    """Fixed notation, rounded to 6 decimals: the engine silently drops a fact (and rejects a ruleset)
+    holding 5e-05 or 1e+16, which is how Python writes such floats."""
+    text = format(value, ".6f").rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+@lru_cache(maxsize=4096)
+def string_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_json(node) -> str:
+    if isinstance(node, dict):
+        return "{" + ",".join(f"{string_text(k)}:{to_json(v)}" for k, v in node.items()) + "}"
+    if isinstance(node, list):
+        return "[" + ",".join(to_json(v) for v in node) + "]"
+    if isinstance(node, bool) or isinstance(node, int):
+        return str(int(node))
+    if isinstance(node, float):
+        return number_text(node)
+    return string_text(node)
+
+
+def ruleset_json(shard: dict) -> str:
+    return to_json(shard)
+
+
+_NUMBERS: dict[float, str] = {}  # values repeat (months, ratios, lengths): format each once
+
+
+def value_text(field: str, value) -> str:
+    """A record value as engine JSON (bool → 0/1, number → 6 decimals, text → JSON string)."""
+    kind = type(value)
+    if kind is float or kind is int:
+        text = _NUMBERS.get(value)
+        if text is None:
+            value = float(value)
+            if not math.isfinite(value):
+                raise EngineError(f"字段「{field}」的值不是有限数字：{value}")
+            text = number_text(value)
+            if len(_NUMBERS) < 500_000:
+                _NUMBERS[value] = text
+        return text
+    if kind is bool:
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):  # subclasses
+        return value_text(field, bool(value) if isinstance(value, bool) else float(value))
+    return string_text(str(value))
+
+
+def fact_encoder(spec: dict, keywords: list):
+    """record, id, sid → the fact's JSON text, holding only what this kind's rules read."""
+    keys = [(f, string_text(f) + ":") for f in spec["fields"]]
+    exists = [(f, f',"_h_{f}":') for f in spec["exists"]]
+    matchers = [(f',"{_KW}{i}":', keywords[i][0], keyword_matcher(keywords[i][1])) for i in spec["keywords"]]
+
+    def encode(record: dict, fid: int, sid: str) -> str:
+        get = record.get
+        out = f'{{"sid":"{sid}","id":"{fid}","_seen":1'
+        for field, key in keys:
+            value = get(field)
+            if value is not None:
+                out += "," + key + value_text(field, value)
+        for field, key in exists:
+            out += key + ("0" if get(field) is None else "1")
+        for key, field, match in matchers:
+            value = get(field)
+            out += key + ("1" if type(value) is str and match(value) else "0")
+        return out + "}"
+
+    return encode
+
+
+FIRED_ID = re.compile(r'"id": ?"(\d+)"')

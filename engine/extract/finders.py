@@ -1,0 +1,143 @@
+"""Running a lexicon file's patterns over a text fast, with the same hits in the same order.
+
+A pattern is tried only when the text can hold a match: it must contain every literal the pattern
+cannot match without (required_literals), one of its possible first characters (first_chars), and for
+a triggered entry the trigger word. These are necessary conditions only, so the hits never change;
+most patterns are skipped with a few `in` tests instead of a regex scan.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as _sre_parse  # only to read a pattern's structure (speed)
+
+TRIGGER_REACH = 20  # a triggered pattern is searched this far around each trigger occurrence
+
+
+def _first_chars(items) -> frozenset | None:
+    """The characters a parsed pattern can start with, when that is a small literal set."""
+    if not items:
+        return None
+    op, av = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return frozenset(chr(av))
+    if name == "SUBPATTERN":
+        return _first_chars(list(av[3]))
+    if name == "BRANCH":
+        out = set()
+        for branch in av[1]:
+            f = _first_chars(list(branch))
+            if f is None:
+                return None
+            out |= f
+        return frozenset(out)
+    if name == "IN" and all(str(o) == "LITERAL" for o, _ in av):
+        return frozenset(chr(v) for _, v in av)
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+        return _first_chars(list(av[2]))
+    return None
+
+
+def first_chars(pattern: str) -> frozenset | None:
+    try:
+        return _first_chars(list(_sre_parse.parse(pattern)))
+    except Exception:  # noqa: BLE001 - an optimisation only; never fail loading for it
+        return None
+
+
+def _required(items) -> list[tuple[str, ...]]:
+    """What every match must contain, as a list of alternatives (one of each tuple must occur): runs
+    of literals, and one literal per branch of an alternation (|). Groups that must match are
+    entered; anything optional, a character class or a branch without a literal ends a run."""
+    out, run = [], []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(("".join(run),))
+            run = []
+        if name == "SUBPATTERN" and not av[1] and not av[2]:  # no inline flags (e.g. (?i:…))
+            out.extend(_required(list(av[3])))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            out.extend(_required(list(av[2])))
+        elif name == "BRANCH":
+            picks = []
+            for branch in av[1]:
+                needed = _required(list(branch))
+                singles = [alts[0] for alts in needed if len(alts) == 1]
+                if not singles:
+                    break
+                picks.append(max(singles, key=len))
+            else:
+                out.append(tuple(dict.fromkeys(picks)))
+    if run:
+        out.append(("".join(run),))
+    return out
+
+
+def required_literals(pattern) -> tuple[tuple[str, ...], ...]:
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        return tuple(dict.fromkeys(_required(list(_sre_parse.parse(pattern.pattern)))))
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return ()
+
+
+def plan(entries) -> list[tuple]:
+    """Per entry with patterns: (index, trigger, [(regex, checks)]); checks: tuples of strings, one
+    of each must occur in the text (required literals, then the possible first characters)."""
+    out = []
+    for i, e in enumerate(entries):
+        if e.regexes:
+            steps = []
+            for r, first in zip(e.regexes, e.firsts):
+                checks = required_literals(r) + ((tuple(sorted(first)),) if first else ())
+                # the most selective test first (long words, few alternatives), so a text fails fast
+                checks = tuple(sorted(checks, key=lambda alts: (-min(map(len, alts)), len(alts))))
+                steps.append((r, checks))
+            out.append((i, e.trigger, steps))
+    return out
+
+
+def hits(words: tuple, entries, text: str, steps=None):
+    """(entry index, match) for every word and pattern hit, words first; overlaps are kept."""
+    rx, owner = words
+    for m in rx.finditer(text):
+        yield owner[m.group()], m
+    for i, trigger, patterns in steps if steps is not None else plan(entries):
+        windows = None
+        for r, checks in patterns:
+            possible = True
+            for alternatives in checks:  # plain loops: generator expressions cost more than the tests
+                for s in alternatives:
+                    if s in text:
+                        break
+                else:
+                    possible = False
+                    break
+            if not possible:
+                continue
+            if windows is None:
+                windows = _windows(text, trigger) if trigger else ((0, len(text)),)
+                if not windows:
+                    break
+            for lo, hi in windows:
+                for m in r.finditer(text, lo, hi):
+                    yield i, m
+
+
+def _windows(text: str, trigger: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    p = text.find(trigger)
+    while p >= 0:
+        lo, hi = max(0, p - TRIGGER_REACH), min(len(text), p + len(trigger) + TRIGGER_REACH)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+        p = text.find(trigger, p + 1)
+    return out

@@ -1,0 +1,101 @@
+"""Fuzz: the extractor on random prose — Chinese words, digits in every width, units, odd Unicode.
+
+Properties (docs/interfaces.md §2): read_targets / read_progress / match_targets never raise and return
+well-formed, YAML-serialisable dicts; every quote is exactly text[span]; one match per target, pointing at
+a real measure. Time is bounded: long inputs run in a child process under a timeout.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.extract import match_targets, read_progress, read_targets
+
+from .fuzz_settings import cn_text, fuzz, run_python_limited
+
+periods = st.sampled_from(["2023-09", "2023-03", "2023-12", "2024-06", None, "bad", "2023-13", "0000-00", ""])
+KINDS = {"growth", "amount", "count", "ratio", "milestone", "qualitative", "progress_pct"}
+
+
+def _check_span(item: dict, text: str) -> None:
+    start, end = item["span"]
+    assert isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text), item
+    assert item["quote"] == text[start:end], (item, text)
+
+
+@fuzz(quick=120, deep=4000)
+@given(text=cn_text)
+def test_targets_are_well_formed(text):
+    targets = read_targets(text)
+    assert isinstance(targets, list)
+    for target in targets:
+        _check_span(target, text)
+        assert target["kind"] in KINDS
+        assert target["quantity"] is None or isinstance(target["quantity"], (int, float))
+    yaml.safe_dump(targets, allow_unicode=True)  # stored in the facts as is
+
+
+@fuzz(quick=120, deep=4000)
+@given(text=cn_text, period=periods)
+def test_progress_readings_are_well_formed(text, period):
+    reading = read_progress(text, period)
+    assert set(reading) >= {"measures", "data_period", "stage", "flags"}
+    for item in reading["measures"] + reading["flags"] + ([reading["stage"]] if reading["stage"] else []):
+        _check_span(item, text)
+    for measure in reading["measures"]:
+        assert isinstance(measure["quantity"], (int, float)) and measure["kind"] in KINDS
+    yaml.safe_dump(reading, allow_unicode=True)
+
+
+@fuzz(quick=80, deep=3000)
+@given(target_text=cn_text, progress_text=cn_text, period=periods)
+def test_matches_point_at_real_targets_and_measures(target_text, progress_text, period):
+    targets = read_targets(target_text)
+    reading = read_progress(progress_text, period)
+    matches = match_targets(targets, reading, period)
+    assert [m["target"] for m in matches] == list(range(len(targets)))
+    for match in matches:
+        assert match["measure"] is None or 0 <= match["measure"] < len(reading["measures"])
+        assert isinstance(match.get("reason", ""), str)
+        for key in ("actual", "ratio", "growth"):
+            assert match.get(key) is None or isinstance(match[key], (int, float))
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00", "\ufeff", "9" * 300, "一" * 300, "%" * 300, "（" * 300, "1-9月" * 100,
+                                  "增长-6.8%", "－５．５％", "1e308亿元", "0.0000000001万人", "9" * 30 + "万元"])
+def test_degenerate_texts(text):
+    for target in read_targets(text):
+        _check_span(target, text)
+    reading = read_progress(text, "2023-09")
+    for measure in reading["measures"]:
+        _check_span(measure, text)
+
+
+def _timed(expr: str, timeout: float) -> None:
+    code = ("import resource, time\nfrom engine.extract import read_targets, read_progress\n"
+            "from engine.extract.lexicon import get_lexicon\nget_lexicon()\n"
+            f"start = time.monotonic()\n{expr}\nprint(round(time.monotonic() - start, 2))\n")
+    proc = run_python_limited(code, timeout=timeout, memory_mb=2048)
+    assert proc.returncode == 0, proc.stderr[-400:]
+
+
+def test_ordinary_long_progress_text_is_linear():
+    _timed("read_progress('已完成投资1.5亿元，新建道路3公里，预计年底前完成。' * 4000, '2023-09')", timeout=60)
+
+
+@pytest.mark.xfail(strict=True, reason="engine/extract/targets.py:52 _split_shared runs re.search(r'(?:分别|均|都)+$', "
+                                       "norm[:s].rstrip()) over the whole prefix for every target: quadratic, 100,000 "
+                                       "characters take 15 s and a 1 MB task cell hangs `duban import`")
+def test_long_task_text_reads_targets_in_bounded_time():
+    _timed("read_targets('已完成投资1.5亿元，新建道路3公里，预计年底前完成。' * 4000)", timeout=6)  # 104,000 characters
+
+
+@pytest.mark.xfail(strict=True, reason="engine/extract/numbers.py:88 scan(): number_regex's `\\d+(?:\\.\\d+)?` / Chinese-numeral "
+                                       "run backtracks from every start position when no unit follows — 5,000 digits take "
+                                       "4 s, 20,000 digits > 2 min (a pasted ID or account number hangs import)")
+@pytest.mark.parametrize("run", ["'9' * 10000", "'一' * 10000"])
+def test_long_runs_of_digits_read_in_bounded_time(run):
+    _timed(f"read_progress({run}, '2023-09')", timeout=4)
