@@ -186,3 +186,14 @@ def test_isolated_runs_leave_no_engine_state_in_the_parent():
     evaluator = DurableEvaluator(rules, isolate=True)
     assert evaluator.evaluate([{"kind": "task", "ratio": 0.2}] * 3) == [["low"]] * 3
     assert not durable_adapter._HANDLES  # isolated runs create their rulesets in the worker only
+
+
+def test_nested_and_groups_are_flattened_error_113():
+    # found by the differential fuzz: this nesting fails create_ruleset with error 113; written flat it compiles
+    negs = All((Not(Leaf("has_progress", "eq", False)), Not(Leaf("ratio", "in", (0.0,)))))
+    when = All((negs, negs, All((All((Leaf("ratio", "between", (0.0, 0.0)), Leaf("stage", "in", ("开工",)))),
+                                 All((Leaf("ratio", "eq", 0.0), Leaf("ratio", "between", (0.0, 0.0))))))))
+    shard = compile_rules([rule("nested", when)])["kinds"]["task"]["texts"][0]
+    assert shard.count('"$and"') == 1
+    records = [{"kind": "task", "ratio": 0.0, "stage": "开工", "has_progress": True}, {"kind": "task"}]
+    assert both([rule("nested", when)], records) == [[], []]

@@ -54,13 +54,14 @@ def test_mutated_rule_loads_or_names_the_file(tmp_path_factory, case):
     _load_and_run(_book_dir(tmp_path_factory.mktemp("rules"), name, doc), name)
 
 
-def _no_repeated_containers(doc) -> bool:  # the known load_params.py:126 crash, pinned below (xfail)
-    return not isinstance(doc, dict) or not any(
-        isinstance(v, list) and any(isinstance(x, (list, dict)) and v.count(x) > 1 for x in v) for v in doc.values())
+def _no_known_crash(doc) -> bool:  # the two known crashes, pinned below (xfail): keep the fuzz finding new ones
+    ladder = doc.get("escalation_ladder") if isinstance(doc, dict) else None
+    return not isinstance(doc, dict) or ((not ladder or isinstance(ladder, (list, dict, str))) and not any(
+        isinstance(v, list) and any(isinstance(x, (list, dict)) and v.count(x) > 1 for x in v) for v in doc.values()))
 
 
 @fuzz(quick=20, deep=500)
-@given(doc=mutated(yaml.safe_load((RULES / "params.yaml").read_text(encoding="utf-8")), max_edits=2).filter(_no_repeated_containers))
+@given(doc=mutated(yaml.safe_load((RULES / "params.yaml").read_text(encoding="utf-8")), max_edits=2).filter(_no_known_crash))
 def test_mutated_params_load_or_name_the_file(tmp_path_factory, doc):
     folder = tmp_path_factory.mktemp("rules")
     for path in RULES.glob("R-*.yaml"):
@@ -92,3 +93,18 @@ def test_precedence_with_repeated_nested_items_is_a_rule_error(tmp_path):
         "status_precedence: [严重滞后, 滞后,", "status_precedence: [严重滞后, [滞后], [滞后],", 1), encoding="utf-8")
     proc = run_limited("rules", "test", rules, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "params.yaml:" in proc.stderr, proc.stderr[-400:]
+
+
+@pytest.mark.xfail(strict=True, reason="engine/rulebook/load.py:144 `escalation not in ladder` raises TypeError when params.yaml "
+                                       "has `escalation_ladder: true` (or a number): "
+                                       "load_params reports the bad value but load.py still iterates it")
+@pytest.mark.parametrize("ladder", ["escalation_ladder: true", "escalation_ladder: 5"])
+def test_escalation_ladder_that_is_not_a_list_is_a_rule_error(tmp_path, ladder):
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    params = rules / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("escalation_ladder:"))
+    params.write_text(text.replace(line, ladder, 1), encoding="utf-8")
+    proc = run_limited("rules", "test", rules, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "escalation_ladder" in proc.stderr, proc.stderr[-400:]
