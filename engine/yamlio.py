@@ -1,8 +1,8 @@
 """YAML in and out.
 
-Reading: PyYAML's safe loader (C when present) with YAML-1.2-like scalars, so the YAML 1.1 traps
-never change a value silently: yes/no/on/off stay strings, 010 stays "010", dates stay strings.
-Every mapping and list remembers where it came from (line/col) for error messages.
+Reading: libyaml's parser events built straight into data (yaml_build.py): YAML 1.2 core scalars, so
+the YAML 1.1 traps never change a value silently (yes/no/on/off stay strings, 010 stays "010", dates
+stay strings); only plain-data tags; every mapping and list remembers its line/col for error messages.
 
 Writing: ruamel.yaml round-trip, so comments and key order a clerk added survive, and every write
 is atomic (temp file in the same folder, then rename).
@@ -20,95 +20,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class LocDict(dict):
-    """A dict that knows the line/col of itself and of each key (1-based)."""
-
-    __slots__ = ("line", "col", "key_pos")
-
-
-class LocList(list):
-    __slots__ = ("line", "col", "item_pos")
-
-
-class SafeLoader12(_Base):
-    """Safe loader with YAML 1.2 core-schema scalars and position tracking."""
-
-
-SafeLoader12.yaml_implicit_resolvers = {}
-_RESOLVERS = [
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-]
-for _tag, _pattern, _first in _RESOLVERS:
-    SafeLoader12.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-
-
-def _int12(loader, node):
-    value = loader.construct_scalar(node)
-    try:
-        return int(value, 16) if value.startswith("0x") else int(value)
-    except ValueError:  # an explicit `!!int abc`, or more than 4300 digits (Python's int-from-text limit)
-        raise yaml.constructor.ConstructorError(None, None, f"「{str(value)[:20]}」不是可读取的整数", node.start_mark) from None
-
-
-def _map(loader, node):
-    if not isinstance(node, yaml.MappingNode):  # e.g. `!!map [1]`: the tag says mapping, the content is not
-        raise yaml.constructor.ConstructorError(None, None, "map 标签与内容不符（内容不是映射）", node.start_mark)
-    loader.flatten_mapping(node)
-    result = LocDict()
-    result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
-    result.key_pos = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise yaml.constructor.ConstructorError(None, None, "键必须是简单文字", key_node.start_mark)
-        if key in result:
-            raise yaml.constructor.ConstructorError(None, None, f"重复的键「{key}」", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    return result
-
-
-def _seq(loader, node):
-    if not isinstance(node, yaml.SequenceNode):  # e.g. `!!seq {a: 1}`
-        raise yaml.constructor.ConstructorError(None, None, "seq 标签与内容不符（内容不是列表）", node.start_mark)
-    result = LocList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line, result.col = node.start_mark.line + 1, node.start_mark.column + 1
-    result.item_pos = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
-    return result
-
-
-SafeLoader12.add_constructor("tag:yaml.org,2002:int", _int12)
-SafeLoader12.add_constructor("tag:yaml.org,2002:map", _map)
-SafeLoader12.add_constructor("tag:yaml.org,2002:seq", _seq)
-# Facts and rules are plain data: explicit !!timestamp / !!set / !!omap / !!pairs / !!binary tags would
-# hand dates, sets, tuples or bytes to code expecting text, so they are refused like any unknown tag.
-for _tag in ("timestamp", "set", "omap", "pairs", "binary"):
-    SafeLoader12.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
-
-
-def _construct_object(self, node, deep=False):
-    # Standard constructors raise ValueError/KeyError/TypeError on explicit tags with odd values
-    # (`!!float abc`, `!!bool maybe`): report them as YAML errors at the node instead of a traceback.
-    try:
-        return _Base.construct_object(self, node, deep=deep)
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, IndexError) as exc:
-        shown = f"值「{str(node.value)[:20]}」" if isinstance(node, yaml.ScalarNode) else "内容"
-        raise yaml.constructor.ConstructorError(None, None, f"{shown}与标签 {node.tag.rsplit(':', 1)[-1]} 不符",
-                                                node.start_mark) from None
-
-
-SafeLoader12.construct_object = _construct_object
+from .yaml_build import MAX_ALIAS_NODES, MAX_DEPTH, LocDict, LocList, build  # noqa: F401  (re-exported)
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
 
@@ -119,50 +31,6 @@ def _node_budget_check(text: str, path: str) -> None:
         aliases = len(re.findall(r"(?:[:\-\[,]\s*)\*[A-Za-z0-9_]", text))
         if aliases > 1000:
             raise InputError(f"YAML 中别名（*引用）过多（{aliases} 个），拒绝读取", file=path, hint="事实文件不需要锚点和别名，请展开后再保存")
-
-
-MAX_DEPTH = 100  # facts and rules nest about 6 levels deep
-MAX_ALIAS_NODES = 1_000_000  # nodes that aliases stand for once expanded (a "billion laughs" file is refused)
-
-
-def _shape_check(text: str, path: str) -> None:
-    """One pass over the parser's events (iterative, cheap) before anything is composed.
-
-    libyaml's composer recurses in C: ~20,000 nested `[` or `- ` (a 40 KB file) crash the process with a
-    segfault, and deep flow nesting makes its scanner quadratic (100,000 `[` took 100 s). Nested aliases
-    multiply: a few hundred can stand for billions of nodes that any later walk over the data would visit.
-    """
-    depth = 0
-    sizes: list[int] = [0]  # nodes inside each open collection, aliases counted at their expanded size
-    anchors: list[str | None] = [None]
-    anchored: dict[str, int] = {}
-    expanded = 0
-    for event in yaml.parse(text, Loader=_Base):
-        if isinstance(event, yaml.AliasEvent):
-            size = anchored.get(event.anchor, 1)
-            sizes[-1] += size
-            expanded += size
-            if expanded > MAX_ALIAS_NODES:
-                raise InputError("YAML 中的锚点和别名（&、*）展开后过大，拒绝读取", file=path,
-                                 line=event.start_mark.line + 1, col=event.start_mark.column + 1,
-                                 hint="事实文件不需要锚点和别名，请展开后再保存")
-        elif isinstance(event, yaml.ScalarEvent):
-            sizes[-1] += 1
-            if event.anchor:
-                anchored[event.anchor] = 1
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取", file=path,
-                                 line=event.start_mark.line + 1, col=event.start_mark.column + 1)
-            sizes.append(1)
-            anchors.append(event.anchor)
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-            size, anchor = sizes.pop(), anchors.pop()
-            if anchor:
-                anchored[anchor] = size
-            sizes[-1] += size
 
 
 def safe_load_as(text: str, loader_cls):
@@ -180,20 +48,13 @@ def safe_load_as(text: str, loader_cls):
 def load_yaml_text(text: str, path: str = "<文本>"):
     _node_budget_check(text, path)
     try:
-        _shape_check(text, path)
-        return safe_load_as(text, SafeLoader12)
+        return build(text, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
-        if "could not determine a constructor" in problem or "!!" in (problem or ""):
-            message = f"不允许的 YAML 标签：{problem.split('for the tag')[-1].strip()}（只接受普通数据）"
-        else:
-            message = f"YAML 格式错误：{_zh_problem(problem)}"
-        raise InputError(message, file=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
+        raise InputError(f"YAML 格式错误：{_zh_problem(problem)}", file=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML 格式错误：{exc}", file=path) from None
-    except RecursionError:
-        raise InputError("YAML 嵌套过深，拒绝读取", file=path) from None
     except UnicodeError:  # lone surrogates in a str handed in directly (files are decoded before this)
         raise InputError("YAML 中含有无法编码的字符", file=path) from None
 
@@ -203,12 +64,10 @@ _ZH = {
     "could not find expected ':'": "找不到应有的冒号「:」",
     "found character '\\t' that cannot start any token": "出现了制表符（Tab），YAML 只能用空格缩进",
     "did not find expected key": "缩进不一致或缺少键",
-    "found undefined alias": "引用了未定义的锚点",
     "expected <block end>, but found '-'": "列表项「-」缩进不一致",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "found a tab character": "出现了制表符（Tab），YAML 只能用空格缩进",
     "did not find expected node content": "此处缺少内容（括号或引号未闭合，或「-」「:」后缺少值？）",
-    "but found another document": "一个文件只能有一份内容，此处又出现了「---」或「...」分隔的第二份",
     "found character that cannot start any token": "出现了不能作为开头的字符（如 @、` 或全角符号），请给这段文字加引号",
     "expected <document start>, but found": "顶层结构不对（缩进不一致，或多出了内容）",
     "found unknown escape character": "双引号中的反斜杠「\\」用法不对（请改用单引号）",

@@ -59,3 +59,37 @@ def test_atomic_write_keeps_a_readable_mode(tmp_path):
     os.chmod(target, 0o640)
     atomic_write_text(target, "a: 2\n")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+
+
+def test_positions_of_nested_items_point_at_their_start():
+    data = load_yaml_text("a: [x, [y], {k: v}]\nb:\n  - - 1\n")
+    assert data["a"].item_pos == [(1, 5), (1, 8), (1, 13)]  # the `[` / `{` that opens each, not where it closes
+    assert data["a"][2].key_pos == {"k": (1, 14)}
+    assert (data["b"][0].line, data["b"][0].col) == (3, 5)
+
+
+def test_aliases_share_data_and_unknown_ones_are_named():
+    data = load_yaml_text("base: &b {unit: 公里}\nuse: *b\n")
+    assert data["use"] == {"unit": "公里"}
+    with pytest.raises(InputError, match="未定义的锚点") as err:
+        load_yaml_text("a: *nowhere\n", "f.yaml")
+    assert err.value.format().startswith("f.yaml:1:4:")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("a: 1\n---\nb: 2\n", "f.yaml:2:1: YAML 格式错误：一个文件只能有一份内容"),
+    ("? [a]\n: 1\n", "f.yaml:1:3: YAML 格式错误：键必须是简单文字"),
+    ("a: &x [1]\n*x : 2\n", "f.yaml:2:1: YAML 格式错误：键必须是简单文字"),
+    ("a: !!int 0o17\n", "f.yaml:1:4: YAML 格式错误：「0o17」不是可读取的整数"),
+    ("a: !!bool yes\n", "f.yaml:1:4: YAML 格式错误：值「yes」与标签 bool 不符"),
+    ("a: !local x\n", "f.yaml:1:4: 不允许的 YAML 标签：'!local'"),
+])
+def test_structure_errors_name_the_place(text, fragment):
+    with pytest.raises(InputError) as err:
+        load_yaml_text(text, "f.yaml")
+    assert err.value.format().startswith(fragment), err.value.format()
+
+
+def test_explicit_plain_tags_and_special_floats():
+    data = load_yaml_text("a: !!str 010\nb: !!int '12'\nc: !!float 1_000.5\nd: -.inf\ne: !!null x\nf: ''\ng:\n")
+    assert data == {"a": "010", "b": 12, "c": 1000.5, "d": float("-inf"), "e": None, "f": "", "g": None}
