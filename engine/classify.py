@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .derive import Derived
 from .evaluate.keywords import find_keyword
@@ -61,24 +62,49 @@ def _fmt_value(value, spec: str = "") -> str:
     return str(value)
 
 
+@lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple:
+    """(literal, field or None, format spec) per piece: a template is parsed once, not per finding."""
+    return tuple((literal, None if name is None else (resolve_field(name) or name), spec or "")
+                 for literal, name, spec, _ in string.Formatter().parse(template))
+
+
 def render_message(template: str, values: dict) -> str:
     out = []
-    for literal, name, spec, _ in string.Formatter().parse(template):
+    for literal, key, spec in _parsed(template):
         out.append(literal)
-        if name is not None:
-            key = resolve_field(name) or name
-            out.append(_fmt_value(values.get(key), spec or ""))
+        if key is not None:
+            out.append(_fmt_value(values.get(key), spec))
     return "".join(out)
 
 
 def _keyword_evidence(rule: Rule, record: dict) -> dict | None:
-    for leaf in rule.when.leaves():
-        if isinstance(leaf, Leaf) and leaf.op == "contains" and isinstance(record.get(leaf.field), str):
+    for leaf in _plan(rule)[4]:
+        if isinstance(record.get(leaf.field), str):
             match = find_keyword(record[leaf.field], leaf.value)
             if match:
                 return {"quote": clause_around(record[leaf.field], match.start(), match.end()),
                         "span": [match.start(), match.end()], "matched": match.group(0), "source": leaf.field}
     return None
+
+
+_PLANS: dict[int, tuple] = {}  # id(rule) → plan; the plan holds the rule, so the id cannot be reused
+
+
+def _plan(rule: Rule) -> tuple:
+    """What make_finding needs from a rule, computed once per rule: (rule, fields, compared fields,
+    thresholds, contains leaves)."""
+    plan = _PLANS.get(id(rule))
+    if plan is None or plan[0] is not rule:
+        if len(_PLANS) > 4096:  # rulebooks loaded again and again (tests, fuzz): keep the cache bounded
+            _PLANS.clear()
+        fields = rule.fields()
+        leaves = list(rule.when.leaves())
+        thresholds = {f"{leaf.field} {leaf.op}": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
+                      for leaf in leaves if leaf.op not in ("exists", "contains")}
+        contains = [leaf for leaf in leaves if isinstance(leaf, Leaf) and leaf.op == "contains"]
+        plan = _PLANS[id(rule)] = (rule, fields, [n for n in fields if n not in ("text", "progress")], thresholds, contains)
+    return plan
 
 
 def clause_around(text: str, start: int, end: int, limit: int = 80) -> str:
@@ -95,25 +121,22 @@ def clause_around(text: str, start: int, end: int, limit: int = 80) -> str:
 
 def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     record = derived.record
-    compared = {name: record.get(name) for name in rule.fields() if name not in ("text", "progress")}
-    thresholds = {}
-    for leaf in rule.when.leaves():
-        if leaf.op not in ("exists", "contains"):
-            thresholds[f"{leaf.field} {leaf.op}"] = list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
-    evidence: dict = {"values": compared, "thresholds": thresholds}
+    _, fields, compared, thresholds, _ = _plan(rule)
+    evidence: dict = {"values": {name: record.get(name) for name in compared}, "thresholds": dict(thresholds)}
     quote = _keyword_evidence(rule, record)
     if quote is None:
-        for name in rule.fields():
+        for name in fields:
             if name in derived.evidence and derived.evidence[name].get("quote"):
                 quote = derived.evidence[name]
                 break
     if quote:
         evidence.update({k: v for k, v in quote.items() if v not in (None, "")})
-    values = dict(params)
-    values.update({k: v for k, v in record.items()})
-    values["quote"] = evidence.get("quote") or (record.get("progress") or "")[:60]
-    values["target_quote"] = evidence.get("target_quote", "")
-    values["item_id"], values["seq"] = derived.item.id, derived.item.seq
+    extra = {"quote": evidence.get("quote") or (record.get("progress") or "")[:60], "target_quote": evidence.get("target_quote", ""),
+             "item_id": derived.item.id, "seq": derived.item.seq}
+    values = {}  # only the placeholders the message uses: extra, then the record, then params
+    for _, key, _ in _parsed(rule.message):
+        if key is not None:
+            values[key] = extra[key] if key in extra else record[key] if key in record else params.get(key)
     return Finding(rule=rule.id, title=rule.title, version=rule.version, severity=rule.severity, status=rule.status,
                    escalation=rule.escalation, message=render_message(rule.message, values), evidence=evidence)
 
