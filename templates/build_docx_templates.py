@@ -299,7 +299,40 @@ def build_notice():
     return doc
 
 
+STYLE_REFS = ("w:basedOn", "w:next", "w:link")
+STYLE_USES = ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")
+
+
+def prune(doc) -> None:
+    """python-docx's blank document carries ~800 KB of styles (every table style, and the same again in
+    stylesWithEffects.xml) and a thumbnail. Each render parses and compresses them, once per notice:
+    only the styles the template uses (with what they are based on, the defaults, and ours) are kept."""
+    styles = doc.styles.element
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    wanted = {st.get(qn("w:styleId")) for st in by_id.values()
+              if st.get(qn("w:default")) == "1" or st.get(qn("w:customStyle")) == "1"}
+    for part in [doc.part, *(s.header.part for s in doc.sections), *(s.footer.part for s in doc.sections)]:
+        for tag in STYLE_USES:
+            wanted |= {el.get(qn("w:val")) for el in part.element.iter(qn(tag))}
+    wanted |= {doc.styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Footer")}
+    todo = list(wanted)
+    while todo:  # follow basedOn / next / link, so Word finds every style a kept one refers to
+        st = by_id.get(todo.pop())
+        for ref in () if st is None else STYLE_REFS:
+            el = st.find(qn(ref))
+            if el is not None and el.get(qn("w:val")) not in wanted:
+                wanted.add(el.get(qn("w:val")))
+                todo.append(el.get(qn("w:val")))
+    for style_id, st in by_id.items():
+        if style_id not in wanted:
+            styles.remove(st)
+    for rels, kind in ((doc.part.rels, "stylesWithEffects"), (doc.part.package.rels, "thumbnail")):
+        for rId in [r for r, rel in rels.items() if rel.reltype.endswith("/" + kind)]:
+            del rels[rId]
+
+
 def save(doc, path: Path) -> None:
+    prune(doc)
     buf = io.BytesIO()
     doc.save(buf)
     path.write_bytes(normalise_zip(buf.getvalue(), BUILT))

@@ -7,17 +7,13 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .context import RenderContext
 from .repro import as_of_time, normalise_zip
 
-FILLS = {"red": PatternFill("solid", fgColor="FFC7CE"), "yellow": PatternFill("solid", fgColor="FFEB9C"),
-         "green": PatternFill("solid", fgColor="C6EFCE")}
-HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-HEAD_FONT = Font(name="黑体", bold=True)
-BODY_FONT = Font(name="仿宋_GB2312")
+FILL_COLOURS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE"}
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FORMULA_START = ("=", "+", "-", "@")
@@ -41,20 +37,40 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def put(ws, row: int, col: int, value, kind: str = "normal"):
+def named_styles() -> list[NamedStyle]:
+    """Every look a ledger cell can have, as named styles registered once per workbook: assigning a
+    Font/Border/Alignment per cell makes openpyxl hash each object into its style tables (~1 s for a
+    district ledger); a named style is looked up by name. Office users also see them in the style gallery."""
+    def style(name, font, alignment, fill=None, number_format="General"):
+        return NamedStyle(name=name, font=font, border=BORDER, alignment=alignment, number_format=number_format,
+                          fill=fill or PatternFill())
+
+    body, wide = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+    found = [style("督办表头", Font(name="黑体", bold=True), Alignment(horizontal="center", vertical="center"),
+                   PatternFill("solid", fgColor="D9E1F2")),
+             style("督办正文", Font(name="仿宋_GB2312"), body), style("督办正文换行", Font(name="仿宋_GB2312"), wide),
+             style("督办百分比", Font(name="仿宋_GB2312"), body, number_format="0%")]
+    found += [style(f"督办状态{colour}", Font(name="仿宋_GB2312"), body, PatternFill("solid", fgColor=rgb))
+              for colour, rgb in FILL_COLOURS.items()]
+    return found
+
+
+def body_style(value, kind: str, colour: str | None = None) -> str:
+    if colour:
+        return f"督办状态{colour}"
+    if kind == "wide":
+        return "督办正文换行"
+    return "督办百分比" if kind == "pct" and isinstance(value, (int, float)) else "督办正文"
+
+
+def put(ws, row: int, col: int, value, style: str):
     cell = ws.cell(row=row, column=col)
+    cell.value = value
+    cell.style = style
     if isinstance(value, str):
-        cell.value = value
         cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
         if value.startswith(FORMULA_START):
             cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-    else:
-        cell.value = value
-    cell.font = BODY_FONT
-    cell.border = BORDER
-    cell.alignment = Alignment(wrap_text=kind == "wide", vertical="top")
-    if kind == "pct" and isinstance(value, (int, float)):
-        cell.number_format = "0%"
     return cell
 
 
@@ -62,14 +78,10 @@ def sheet(wb, title: str, headers: list[str], rows: list[list], kinds: list[str]
           classes: list[str] | None = None):
     ws = wb.create_sheet(title)
     for col, head in enumerate(headers, 1):
-        cell = ws.cell(row=1, column=col, value=head)
-        cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        put(ws, 1, col, head, "督办表头")
     for r, values in enumerate(rows, 2):
         for col, (value, kind) in enumerate(zip(values, kinds), 1):
-            cell = put(ws, r, col, value, kind)
-            if status_col == col and classes:
-                cell.fill = FILLS[classes[r - 2]]
+            put(ws, r, col, value, body_style(value, kind, classes[r - 2] if status_col == col and classes else None))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 2)}"
     for col, (head, kind) in enumerate(zip(headers, kinds), 1):
@@ -88,6 +100,8 @@ def _value(item, attr):
 def ledger_xlsx(ctx: RenderContext) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
+    for style in named_styles():
+        wb.add_named_style(style)
     kinds = [k for _, _, k in TASK_COLUMNS]
     sheet(wb, "任务", [h for h, _, _ in TASK_COLUMNS], [[_value(t, a) for _, a, _ in TASK_COLUMNS] for t in ctx.tasks],
           kinds, kinds.index("status") + 1, [t.status_class for t in ctx.tasks])
