@@ -204,3 +204,52 @@ def test_every_message_names_line_and_column_except_whole_file_problems():
     for name, messages in EXPECTED.items():
         if name not in whole_file:
             assert all(m.split(": ", 1)[0].count(":") == 2 for m in messages), name
+
+
+# ---------------------------------------------------------------- a list or mapping where a word belongs
+# Found by tests/test_fuzz_rules.py: such values were hashed or searched in and crashed (TypeError)
+# instead of being reported.
+
+def edited_case(tmp_path, name, old, new):
+    """The shipped rulebook with one edit in one file; the problems as test_bad_rule_case shows them."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules, ignore=shutil.ignore_patterns("lexicon", "audit"))
+    path = rules / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_rulebook(rules)
+    return [p.format().replace(f"{rules}/", "") for p in err.value.problems]
+
+
+@pytest.mark.parametrize("expect", ["[fire]", "{}", "{fire: true}"])
+def test_example_expect_that_is_a_list_or_mapping(tmp_path, expect):
+    assert edited_case(tmp_path, "R-TP-04.yaml", "expect: fire", f"expect: {expect}") == [
+        f'R-TP-04.yaml:16:5: 示例的 expect 应为 fire（触发）或 no_fire（不触发），实为「{expect}」'
+        '（写 fire / no_fire，或 触发 / 不触发）',
+    ]
+
+
+def test_precedence_items_that_are_not_words(tmp_path):
+    assert edited_case(tmp_path, "params.yaml", "[严重滞后, 滞后, 待核实,", "[严重滞后, [滞后], [滞后], 待核实, 1, 1, {},") == [
+        'params.yaml:71:27: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
+        'params.yaml:71:33: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
+        'params.yaml:71:44: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
+        'params.yaml:71:47: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
+        'params.yaml:71:50: 参数「status_precedence」的每一项应为文字（状态名），实为「{}」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
+    ]
+
+
+@pytest.mark.parametrize("ladder", ["true", "5", "提醒", "{提醒: 1}", "[提醒, [督办]]", "[]"])
+def test_escalation_ladder_that_is_not_a_list_of_words_is_reported_once(tmp_path, ladder):
+    """In params.yaml only: the rules that name a level are not each told it is unknown."""
+    assert edited_case(tmp_path, "params.yaml", "escalation_ladder: [提醒, 督办, 约谈, 通报, 问责]", f"escalation_ladder: {ladder}") == [
+        'params.yaml:75:1: 参数「escalation_ladder」应为非空的文字列表（督办等级，从轻到重）',
+    ]
+
+
+def test_escalation_ladder_missing_is_reported_once(tmp_path):
+    assert edited_case(tmp_path, "params.yaml", "escalation_ladder: [提醒, 督办, 约谈, 通报, 问责]\n", "") == [
+        'params.yaml:5:1: 参数「escalation_ladder」应为非空的文字列表（督办等级，从轻到重）',
+    ]

@@ -141,7 +141,8 @@ class _RuleReader(ConditionReader):
                      hint=suggest(severity, SEVERITIES) or "可用：error（错误）、warn（警告）、info（提示）")
         escalation = node.get("escalation")
         ladder = self.params.get("escalation_ladder") or []
-        if escalation is not None and escalation not in ladder:
+        # a wrong ladder (true, 5, a mapping) is reported in params.yaml; checking against it could not work
+        if escalation is not None and "escalation_ladder" not in self.bad_params and escalation not in ladder:
             self.err(f"未知的督办等级「{show(escalation)}」", where(node, "escalation"),
                      hint=suggest(escalation, ladder) or f"可用：{'、'.join(map(str, ladder))}（见 params.yaml 的 escalation_ladder）")
         message = node.get("message")
@@ -201,14 +202,15 @@ class _RuleReader(ConditionReader):
                 self.err(f"示例名「{name}」重复", where(node, "name"))
             names.add(name)
             expect = node.get("expect")
+            fires = EXPECT.get(expect) if isinstance(expect, str) else None  # [fire] / {} are not keys: never hash them
             if "expect" not in node:
                 self.err("示例缺少 expect（fire 触发 / no_fire 不触发）", at)
-            elif not isinstance(expect, str) or expect not in EXPECT:
+            elif fires is None:
                 self.err(f"示例的 expect 应为 fire（触发）或 no_fire（不触发），实为「{show(expect)}」", where(node, "expect"),
                          hint="写 fire / no_fire，或 触发 / 不触发")
             fact = self.example_fact(node, at, kinds)
-            if fact is not None and expect in EXPECT:
-                out.append(Example(name=name, fact=fact, expect=EXPECT[expect], line=getattr(node, "line", None)))
+            if fact is not None and fires is not None:
+                out.append(Example(name=name, fact=fact, expect=fires, line=getattr(node, "line", None)))
         return out
 
     def example_fact(self, node, at, kinds) -> dict | None:

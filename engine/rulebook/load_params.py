@@ -110,25 +110,27 @@ def _check(data: LocDict, errors: Collector) -> set:
     for key, statuses in PRECEDENCE.items():
         value = data.get(key)
         if not isinstance(value, list):
-            err(f"参数「{key}」应为状态列表，如 [{', '.join(statuses)}]", key if key in data else None)
+            err(f"参数「{key}」应为状态列表，如 [{', '.join(statuses)}]", key)
             continue
+        names = [s for s in value if isinstance(s, str)]  # [滞后] or {} is reported below, never hashed or counted
         meant = set()  # a misspelt status is reported once, not again as missing
         for i, status in enumerate(value):
             if status not in statuses:
-                guess = difflib.get_close_matches(str(status), [s for s in statuses if s not in value], n=1, cutoff=0.5)
+                guess = difflib.get_close_matches(show(status), [s for s in statuses if s not in names], n=1, cutoff=0.5)
                 meant.update(guess)
                 bad.add(key)
-                errors.add(f"参数「{key}」中有未知的状态「{show(status)}」", **item_where(value, i),
+                what = f"中有未知的状态「{status}」" if isinstance(status, str) else f"的每一项应为文字（状态名），实为「{show(status)}」"
+                errors.add(f"参数「{key}」{what}", **item_where(value, i),
                            hint=f"是否想写「{guess[0]}」？" if guess else f"可用：{'、'.join(statuses)}")
-        missing = [s for s in statuses if s not in value and s not in meant]
+        missing = [s for s in statuses if s not in names and s not in meant]
         if missing:
             err(f"参数「{key}」缺少状态「{'、'.join(missing)}」", key, "每个状态都要排一个先后")
-        dupes = sorted({s for s in value if value.count(s) > 1}, key=str)
+        dupes = sorted({s for s in names if names.count(s) > 1})
         if dupes:
-            err(f"参数「{key}」中状态「{'、'.join(map(str, dupes))}」重复", key)
+            err(f"参数「{key}」中状态「{'、'.join(dupes)}」重复", key)
     ladder = data.get("escalation_ladder")
     if not (isinstance(ladder, list) and ladder and all(isinstance(v, str) and v.strip() for v in ladder)):
-        err("参数「escalation_ladder」应为非空的文字列表（督办等级，从轻到重）", "escalation_ladder" if "escalation_ladder" in data else None)
+        err("参数「escalation_ladder」应为非空的文字列表（督办等级，从轻到重）", "escalation_ladder")
         ladder = []
     streak = data.get("escalation_streak")
     if streak is not None:
