@@ -47,11 +47,20 @@ def compact(value):
     return value
 
 
+def child(node: CommentedMap, key: str, empty=CommentedSeq):
+    """node[key], to add to: a group a hand-written file leaves out (or writes as `tasks:` with nothing after it)
+    starts empty; one written inline (`tasks: [{id: T001, …}]`) goes on in block style, one item per line."""
+    if node.get(key) is None:
+        node[key] = empty()
+    node[key].fa.set_block_style()
+    return node[key]
+
+
 class Merger:
     def __init__(self, plan, progress, period, report, state):
         self.plan, self.progress, self.period, self.report, self.state = plan, progress, period, report, state
         self.progress_scope = f"progress/{period}"
-        self.used_ids = {str(item.get("id")) for group in ("indicators", "tasks") for item in plan[group]}
+        self.used_ids = {str(item.get("id")) for group in ("indicators", "tasks") for item in plan.get(group) or []}
 
     def next_id(self, items, prefix: str, width: int) -> str:
         n = len(items) + 1
@@ -75,7 +84,7 @@ class Merger:
             self.state.record(scope, item_id, key, value)
 
     def merge(self, records: list[RowRecord], kind: str, source: str, status: str | None, has_progress: bool) -> None:
-        items = self.plan[kind]
+        items = child(self.plan, kind)
         progress = self.progress if has_progress else None
         candidates = [Candidate(i, str(it.get("seq")) if it.get("seq") is not None else None,
                                 str(it.get("name") or it.get("text") or "")) for i, it in enumerate(items)]
@@ -85,7 +94,8 @@ class Merger:
         for item in items:
             by_key.setdefault(join_key(str(item.get("name") or item.get("text") or "")), item)
         for record, join in zip(records, joined):
-            if join.target is not None and status is not None and progress is not None and items[join.target]["id"] in progress["entries"]:
+            if (join.target is not None and status is not None and progress is not None
+                    and items[join.target]["id"] in (progress.get("entries") or {})):
                 # a status annex repeating tasks already reported: only note what the source said
                 self._entry_put(items[join.target]["id"], "reported_status", status)
                 self.report.add_stat("reported_status")
@@ -140,7 +150,7 @@ class Merger:
             node.setdefault(key, CommentedSeq())
 
     def _entry(self, item_id: str) -> CommentedMap:
-        entries = self.progress["entries"]
+        entries = child(self.progress, "entries", CommentedMap)
         if item_id not in entries:
             entries[item_id] = CommentedMap()
         entry = entries[item_id]
@@ -163,9 +173,8 @@ class Merger:
         self._entry_put(item_id, "source_seq", record.seq)
         if record.text != item.get("text") and record.text != item.get("name"):
             self._entry_put(item_id, "source_text", record.text)
-        names = [str(s) for s in self.progress["source"]]
-        if source.rsplit("/", 1)[-1] not in names:
-            self.progress["source"].append(source.rsplit("/", 1)[-1])
+        if source.rsplit("/", 1)[-1] not in [str(s) for s in self.progress.get("source") or []]:
+            child(self.progress, "source").append(source.rsplit("/", 1)[-1])
         if not entry.get("reviewed"):
             reading = extract.read_progress(record.progress or "", self.period)
             for key in READING_KEYS:

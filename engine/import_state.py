@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+from .errors import InputError
 from .yamlio import atomic_write_text
 
 STATE = Path(".duban") / "imported.json"
@@ -36,7 +37,7 @@ class ImportState:
         self.root, self.force = root, force
         path = root / STATE
         self.tracked = path.exists()
-        self.data: dict = json.loads(path.read_text(encoding="utf-8")) if self.tracked else {}
+        self.data: dict = _load(path) if self.tracked else {}
         self.conflicts: list[str] = []
 
     def may_write(self, scope: str, item_id: str, key: str, current, new) -> bool:
@@ -66,6 +67,20 @@ class ImportState:
 
     def save(self) -> None:
         atomic_write_text(self.root / STATE, json.dumps(self.data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+def _load(path: Path) -> dict:
+    """scope → item id → field → fingerprint; a file broken by hand or by a bad merge is refused, not half-trusted."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
+        data = None
+    if not (isinstance(data, dict) and all(
+            isinstance(items, dict) and all(isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+                                            for fields in items.values()) for items in data.values())):
+        raise InputError("导入记录文件已损坏，无法判断哪些内容是手工修改的", file=str(path),
+                         hint="如能从版本库恢复请恢复；否则删除该文件后重新导入（之后的一次导入会覆盖手工修改）")
+    return data
 
 
 def _short(value, limit: int = 24) -> str:

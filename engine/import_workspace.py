@@ -13,10 +13,10 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import InputError, Problem
-from .facts import period_months
+from .facts import load_plan, load_progress, period_months
 from .import_diff import plan_changes, progress_changes
 from .import_headers import find_header
-from .import_merge import Merger
+from .import_merge import Merger, child
 from .import_state import ImportState
 from .lock import LOCK_NAME, workspace_lock
 from .import_rows import table_records
@@ -88,35 +88,45 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
     plan_path = root / "plan.yaml"
     if period is not None:
         period_months(period)  # validates the format, raises a Chinese error
-    plan = load_roundtrip(plan_path) if plan_path.exists() else None
-    if plan is None:
+    # the existing facts pass the same checks as `duban check` before anything is merged into them: a hand-edited
+    # mistake (`tasks: 5`, `year: abc`) is refused with file:line, not met later as a traceback
+    checked = load_plan(plan_path) if plan_path.exists() else None
+    if checked is None:
         if not region or not year:
             raise InputError("新建工作区需要指明地区和年度", field="--region/--year", hint="例如 --region 涪陵区 --year 2023")
         plan = _new_plan(region, year)
     else:
-        if region and plan.get("region") != region:
-            report.warnings.append(f"工作区地区为「{plan.get('region')}」，忽略 --region {region}")
-    year = int(plan.get("year"))
+        if region and checked.region != region:
+            report.warnings.append(f"工作区地区为「{checked.region}」，忽略 --region {region}")
+        if year and checked.year != year:
+            report.warnings.append(f"工作区年度为 {checked.year}，忽略 --year {year}")
+        plan, year = load_roundtrip(plan_path), checked.year
     if period and int(period[:4]) != year:
         raise InputError(f"报告期 {period} 不在计划年度 {year} 内", field="--period")
 
     progress_path = root / "progress" / f"{period}.yaml" if period else None
     progress = None
     if progress_path and progress_path.exists():
+        load_progress(progress_path, {item.id for item in checked.items()} if checked else set())
         progress = load_roundtrip(progress_path)
 
     merger = Merger(plan, progress, period, report, state)
     tables_used = 0
     for file in files:
+        rows_in_file, empty = 0, []  # empty: header-only tables, with the notes on the rows they skipped
         for table in read_tables(file, sheet):
             header = find_header(table.rows)
             if header is None:
                 report.warnings.append(f"{table.source} {table.location}：未找到可识别的表头，已跳过")
                 continue
             tables_used += 1
+            records, notes = table_records(table, header)
+            if not records:
+                empty.append((table, notes))
+                continue
+            rows_in_file += len(records)
             for col, text in header.unmapped:
                 report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{text.strip()}」无法识别，未导入")
-            records, notes = table_records(table, header)
             report.warnings.extend(f"{table.source} {notes_line}" for notes_line in notes)
             kind = header.table_kind
             has_progress = "progress" in header.columns
@@ -129,8 +139,13 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
             merger.merge(records, kind, table.source, status, has_progress)
             report.lines.append(f"{table.source} {table.location}：{'指标' if kind == 'indicators' else '任务'} {len(records)} 行"
                                 f"{'，含进展' if has_progress else ''}{f'，标题表明状态「{status}」（仅记为上报状态）' if status else ''}")
-            if Path(table.source).name not in [str(s) for s in plan["source"]]:
-                plan["source"].append(Path(table.source).name)
+            if Path(table.source).name not in [str(s) for s in plan.get("source") or []]:
+                child(plan, "source").append(Path(table.source).name)
+        if empty and not rows_in_file:  # a blank template, or the wrong file: nothing to import from it
+            raise InputError("表格只有表头、没有任务或指标行", file=file,
+                             hint="请确认选的不是空白模板，或在表头下填好任务/指标后再导入",
+                             problems=[Problem(f"{table.location} {note}", file=file) for table, notes in empty for note in notes[:20]])
+        report.warnings.extend(f"{table.source} {table.location}：表格只有表头、没有任务或指标行，已跳过" for table, _ in empty)
     if tables_used == 0:
         raise InputError("所给文件中没有可识别的表格（需要“目标任务/工作任务/指标名称”等表头）", file=", ".join(files))
 

@@ -108,3 +108,14 @@ def test_old_xls_gets_a_chinese_message(tmp_path):
     result = run_cli("import", path, "--into", tmp_path / "ws", "--region", "x", "--year", "2023")
     assert result.returncode == 2 and "另存为" in result.stderr
     assert not (tmp_path / "ws").exists()
+
+
+def test_region_and_year_that_differ_from_the_workspace_are_named(tmp_path):
+    ws = tmp_path / "ws"
+    args = [FULING / "fuling_2023q3_indicators.xlsx", "--into", ws, "--period", "2023-09"]
+    assert run_cli("import", *args, "--region", "涪陵区", "--year", "2023").returncode == 0
+    again = run_cli("import", *args, "--region", "万州区", "--year", "2024")
+    assert again.returncode == 0, again.stderr
+    output = again.stdout + again.stderr
+    assert "忽略 --region 万州区" in output and "工作区年度为 2023，忽略 --year 2024" in output
+    assert yaml.safe_load((ws / "plan.yaml").read_text(encoding="utf-8"))["year"] == 2023

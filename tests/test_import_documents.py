@@ -127,6 +127,36 @@ def test_sheet_is_chosen_by_header(tmp_path):
     assert missing.returncode == 2 and "找不到工作表「汇总」" in missing.stderr and "任务" in missing.stderr
 
 
+
+def test_header_only_file_is_refused_by_name_and_nothing_is_written(tmp_path):
+    # was "任务 0 行" and an empty plan.yaml: a blank template sent by mistake, even beside a good table
+    blank = tmp_path / "blank.csv"
+    blank.write_text("序号,工作任务,牵头单位\n\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    result = run_cli("import", FULING / "fuling_2023q3_indicators.csv", blank, "--into", ws, "--region", "测试区", "--year", "2023",
+                     "--period", "2023-09")
+    assert result.returncode == 2 and f"{blank}: 表格只有表头、没有任务或指标行" in result.stderr, result.stderr
+    assert not ws.exists()
+    # rows there, but none with a task: the same, with the reason for each row
+    blank.write_text("序号,工作任务,牵头单位\n1,,区交通局\n", encoding="utf-8")
+    result = run_cli("import", blank, "--into", ws, "--region", "测试区", "--year", "2023")
+    assert result.returncode == 2 and "表格只有表头" in result.stderr and "第2行：没有任务或指标文字，已跳过" in result.stderr, result.stderr
+
+
+def test_header_only_sheet_beside_a_filled_one_is_skipped_with_a_note(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "任务"
+    book.active.append(["序号", "工作任务", "责任单位"])
+    book.active.append(["1", "新建社区健身点10个。", "区体育局"])
+    book.create_sheet("模板").append(["序号", "工作任务", "责任单位"])
+    path = tmp_path / "with_template.xlsx"
+    book.save(path)
+    result = run_cli("import", path, "--into", tmp_path / "ws", "--region", "测试区", "--year", "2023")
+    assert result.returncode == 0, result.stderr
+    assert "工作表「任务」：任务 1 行" in result.stdout and "工作表「模板」：表格只有表头、没有任务或指标行，已跳过" in result.stdout
+
 def test_duplicated_tasks_do_not_share_yaml_anchors():
     from .conftest import SHIPPED_WS
 
