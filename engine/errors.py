@@ -49,6 +49,13 @@ class DubanError(Exception):
     def format(self) -> str:
         return "\n".join(p.format() for p in self.problems)
 
+    def __reduce__(self):  # keeps the problems when an error crosses a process boundary
+        return _rebuild, (type(self), self.problems)
+
+
+def _rebuild(cls: type[DubanError], problems: list[Problem]) -> DubanError:
+    return cls(problems=problems)
+
 
 class InputError(DubanError):
     """Facts, tables or templates that cannot be read as given."""

@@ -186,3 +186,30 @@ def test_stale_notices_are_removed_other_files_kept(tmp_path, result):
     write_outputs(result, out, ["docx"])
     names = {p.name for p in (out / "notices").iterdir()}
     assert "上季度的单位.docx" not in names and "说明.txt" in names
+
+
+def test_word_documents_rendered_in_a_fork_are_the_same_bytes(result, monkeypatch):
+    import engine.render as render
+
+    formats = ["md", "docx", "json"]
+    monkeypatch.setattr(render, "_cores", lambda: 1)
+    serial = render.render_outputs(result, formats)
+    monkeypatch.setattr(render, "_cores", lambda: 2)
+    forked = render.render_outputs(result, formats)
+    assert list(forked) == list(serial) and forked == serial  # same files, same order, same bytes
+    assert any(rel.startswith("notices/") and rel.endswith(".docx") for rel in forked)
+
+
+def test_a_template_error_in_the_forked_render_keeps_its_place(tmp_path, result, monkeypatch):
+    import engine.render as render
+
+    monkeypatch.setattr(render, "_cores", lambda: 2)
+    ws = tmp_path / "ws"
+    (ws / "templates").mkdir(parents=True)
+    doc = docx.Document()
+    doc.add_paragraph("{{ notice.unit }}{{ notice.missing }}")
+    doc.save(ws / "templates" / "notice.docx")
+    with pytest.raises(InputError) as err:
+        render.render_outputs(result, ["docx", "md"], ws)
+    problem, = err.value.problems  # the error crossed the process boundary whole, not as formatted text
+    assert problem.file == str(ws / "templates" / "notice.docx") and "missing" in problem.message
