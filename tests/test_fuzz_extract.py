@@ -65,7 +65,8 @@ def test_matches_point_at_real_targets_and_measures(target_text, progress_text, 
 
 
 @pytest.mark.parametrize("text", ["", " ", "\x00", "\ufeff", "9" * 300, "一" * 300, "%" * 300, "（" * 300, "1-9月" * 100,
-                                  "增长-6.8%", "－５．５％", "1e308亿元", "0.0000000001万人", "9" * 30 + "万元"])
+                                  "增长-6.8%", "－５．５％", "1e308亿元", "0.0000000001万人", "9" * 30 + "万元",
+                                  "百分之点", "百分之五十百", "百分之五十百分之五十", "9" * 31 + "万元", "一" * 40 + "个"])
 def test_degenerate_texts(text):
     for target in read_targets(text):
         _check_span(target, text)
@@ -86,16 +87,56 @@ def test_ordinary_long_progress_text_is_linear():
     _timed("read_progress('已完成投资1.5亿元，新建道路3公里，预计年底前完成。' * 4000, '2023-09')", timeout=60)
 
 
-@pytest.mark.xfail(strict=True, reason="engine/extract/targets.py:52 _split_shared runs re.search(r'(?:分别|均|都)+$', "
-                                       "norm[:s].rstrip()) over the whole prefix for every target: quadratic, 100,000 "
-                                       "characters take 15 s and a 1 MB task cell hangs `duban import`")
+# was quadratic: _split_shared searched the whole prefix of every target (100,000 characters took 15 s)
 def test_long_task_text_reads_targets_in_bounded_time():
     _timed("read_targets('已完成投资1.5亿元，新建道路3公里，预计年底前完成。' * 4000)", timeout=6)  # 104,000 characters
 
 
-@pytest.mark.xfail(strict=True, reason="engine/extract/numbers.py:88 scan(): number_regex's `\\d+(?:\\.\\d+)?` / Chinese-numeral "
-                                       "run backtracks from every start position when no unit follows — 5,000 digits take "
-                                       "4 s, 20,000 digits > 2 min (a pasted ID or account number hangs import)")
-@pytest.mark.parametrize("run", ["'9' * 10000", "'一' * 10000"])
+# was quadratic in time and in output: every 均 target took all earlier text of the clause as its subjects
+def test_shared_targets_without_punctuation_read_in_bounded_time():
+    _timed("assert len(read_targets('甲、乙均增长12%' * 12000)) < 30000", timeout=8)  # 108,000 characters
+
+
+# Shapes that were quadratic (or cubic) in engine/extract/measures.py and stages.py: many periods, items,
+# 分别 or 累计 in one text, long clauses without punctuation (per-number walks over the clause or text).
+@pytest.mark.parametrize("unit", ["1-9月完成投资5亿元；", "（一）完成5亿元", "甲、乙分别增长5%、6%；", "累计完成投资5亿元",
+                                  "预计完成投资5亿元", "完成投资5亿元新建道路3公里", "已建成3个项目主体施工完成60%", "完成推进建设开工"])
+def test_long_texts_of_one_shape_read_in_bounded_time(unit):
+    _timed(f"t = {unit!r} * (100000 // len({unit!r}))\nread_targets(t)\nread_progress(t, '2023-09')", timeout=10)
+
+
+@pytest.mark.xfail(strict=True, reason="engine/extract/measures.py apply_respectively: every 分别 of a clause splits and "
+                                       "cleans the clause text before it and walks the numbers after it — quadratic in a "
+                                       "long clause without punctuation (20,000 characters take ~5 s)")
+def test_many_respectively_in_one_clause_read_in_bounded_time():
+    _timed("read_progress('甲、乙分别增长5%、6%' * 3000, '2023-09')", timeout=3)  # 39,000 characters
+
+
+# was quadratic: number_regex retried a numeral run from each of its characters (20,000 digits > 2 min)
+@pytest.mark.parametrize("run", ["'9' * 10000", "'一' * 10000", "'9' * 200000 + '个'", "'1,000,' * 20000",
+                                 "'一千' * 50000 + '个'", "'百分之' + '点' * 100000"])
 def test_long_runs_of_digits_read_in_bounded_time(run):
     _timed(f"read_progress({run}, '2023-09')", timeout=4)
+
+
+def test_numeral_runs_up_to_the_limit_are_read_and_longer_ones_skipped():
+    from engine.extract.numbers import MAX_RUN
+
+    for run, value in (("9" * MAX_RUN, float("9" * MAX_RUN)), ("1" + ",000" * 7, 1e21)):
+        reading = read_progress(f"完成{run}个，新建道路3公里")
+        assert [(m["quantity"], m["unit"]) for m in reading["measures"]] == [(value, "个"), (3, "公里")], run
+    for run in ("9" * (MAX_RUN + 1), "9" * 1000, "一" * (MAX_RUN + 1), "1" + ",000" * 8):
+        reading = read_progress(f"完成{run}个，新建道路3公里")
+        assert [(m["quantity"], m["unit"]) for m in reading["measures"]] == [(3, "公里")], run
+
+
+@fuzz(quick=200, deep=5000)
+@given(text=st.text(alphabet="分别均都 \n\u3000x，、和", max_size=14), cut=st.integers(0, 14))
+def test_shared_word_start_is_the_suffix_search(text, cut):
+    import re
+
+    from engine.extract.targets import _shared_word_start
+
+    s = min(cut, len(text))
+    m = re.search(r"(?:分别|均|都)+$", text[:s].rstrip())  # the former, quadratic, definition
+    assert _shared_word_start(text, s) == (m.start() if m else None)

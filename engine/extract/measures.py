@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from .lexicon import Lexicon
 from .numbers import Quantity, scan
@@ -26,6 +27,9 @@ _FILLER = set("为达了约到至是已共计 、和及分别均")
 VERB_AFTER = 8  # 10条道路基本完工: a verb this close after the unit is the number's verb
 GAP_VERB = 24
 _SEP = re.compile("[、和及与]")  # a verb further than this from its number is not taken as the number's verb
+_START = attrgetter("start")
+_BLANKS = re.compile(r"\s*")  # \s is exactly str.isspace(), what str.strip() strips
+_FIRST = itemgetter(0)
 
 
 class Token:
@@ -48,12 +52,93 @@ class Scan:
         self.verb_starts = [t.start for t in self.verbs]
         self.markers = [Token(m.start(), m.end(), m.group(), lx.marker_role[m.group()])
                         for m in lx.marker_re.finditer(norm)]
-        self.marker_starts = [t.start for t in self.markers]
         self.periods: list[Period] = find_periods(norm, lx)
         self.items = [(m.start(), _item_no(m.group())) for m in ITEM_RE.finditer(norm)] if (
             "是" in norm or "（" in norm or "(" in norm or "①" in norm or "、" in norm) else []
         self.seps = [m.start() for m in _SEP.finditer(norm)]
         self._nouns = None
+        self._num_starts: list[int] | None = None
+        self._by_key: dict | None = None  # marker key -> (starts, ends, tokens), see has_marker
+        self._word_at: dict[str, list[int]] = {}
+        self._solid: dict[int, int] = {}  # first_solid (keys pos) and last_solid (keys -pos-1)
+
+    # Lookups by bisection, so that a long text does not cost (numbers x numbers): quantities,
+    # periods, items and markers are each in text order and do not overlap.
+
+    def first_quantity_from(self, pos: int) -> int:
+        """Index of the first quantity whose number starts at or after pos (num_start never
+        decreases along self.quantities: each starts after the previous regex match)."""
+        if self._num_starts is None:
+            self._num_starts = [q.num_start for q in self.quantities]
+        return bisect_left(self._num_starts, pos)
+
+    def period_before(self, lo: int, hi: int) -> Period | None:
+        """The last period starting in [lo, hi)."""
+        i = bisect_left(self.periods, hi, key=_START)
+        return self.periods[i - 1] if i and self.periods[i - 1].start >= lo else None
+
+    def _markers_by_key(self, key) -> tuple[list[int], list[int], list[Token]] | None:
+        """Markers of one key, in text order. Keys: a role (forecast, cumulative …), and for the
+        cumulative words ("cumulative", True) for 累计… and ("cumulative", False) for the others."""
+        if self._by_key is None:
+            self._by_key = {}
+            for t in self.markers:
+                keys = (t.info, (t.info, t.text.startswith("累计"))) if t.info == "cumulative" else (t.info,)
+                for k in keys:
+                    starts, ends, tokens = self._by_key.setdefault(k, ([], [], []))
+                    starts.append(t.start)
+                    ends.append(t.end)
+                    tokens.append(t)
+        return self._by_key.get(key)
+
+    def has_marker(self, key, lo: int, hi: int, end_hi: int | None = None) -> bool:
+        """Whether a marker of `key` starts in [lo, hi) and ends by end_hi (default hi). By bisection:
+        a walk over the markers of the clause for every number made a long clause quadratic."""
+        if not self.markers:
+            return False
+        spans = self._markers_by_key(key)
+        if spans is None:
+            return False
+        starts, ends, _ = spans
+        i = bisect_left(starts, lo)  # the first candidate has the smallest end: tokens do not overlap
+        return i < len(starts) and starts[i] < hi and ends[i] <= (hi if end_hi is None else end_hi)
+
+    def markers_ending(self, key, lo: int, hi: int) -> list[Token]:
+        """Markers of `key` ending in [lo, hi], in text order."""
+        spans = self._markers_by_key(key) if self.markers else None
+        if spans is None:
+            return []
+        _, ends, tokens = spans
+        return tokens[bisect_left(ends, lo):bisect_right(ends, hi)]
+
+    def first_solid(self, pos: int) -> int:
+        """The first non-blank position at or after pos (len(norm) if none): norm[pos:].lstrip()."""
+        at = self._solid.get(pos)
+        if at is None:
+            at = self._solid[pos] = _BLANKS.match(self.norm, pos).end()
+        return at
+
+    def last_solid(self, pos: int) -> int:
+        """The last non-blank position before pos (-1 if none): norm[:pos].rstrip()."""
+        at = self._solid.get(-pos - 1)
+        if at is None:
+            at = pos - 1
+            while at >= 0 and self.norm[at].isspace():
+                at -= 1
+            self._solid[-pos - 1] = at
+        return at
+
+    def has_word(self, word: str, lo: int, hi: int) -> bool:
+        """word in self.norm[lo:hi], without copying the slice."""
+        at = self._word_at.get(word)
+        if at is None:
+            at, p = [], self.norm.find(word)
+            while p >= 0:
+                at.append(p)
+                p = self.norm.find(word, p + 1)
+            self._word_at[word] = at
+        i = bisect_left(at, lo)
+        return i < len(at) and at[i] + len(word) <= hi
 
     def after_last_sep(self, lo: int, hi: int) -> int:
         """Position after the last list separator (、和及与) in [lo, hi), else lo."""
@@ -103,22 +188,12 @@ class Scan:
             i += 1
         return None
 
-    def markers_in(self, lo: int, hi: int) -> list[Token]:
-        i = bisect_left(self.marker_starts, lo)
-        out = []
-        while i < len(self.markers) and self.markers[i].start < hi:
-            if self.markers[i].end <= hi:
-                out.append(self.markers[i])
-            i += 1
-        return out
-
     def item_at(self, pos: int) -> int | None:
-        best = None
-        for start, no in self.items:
-            if start >= pos:
-                break
-            best = no
-        return best
+        """The number of the last item starting before pos."""
+        if not self.items:
+            return None
+        i = bisect_left(self.items, pos, key=_FIRST)
+        return self.items[i - 1][1] if i else None
 
 
 def _item_no(s: str) -> int | None:
@@ -167,9 +242,9 @@ def _object(sc: Scan, k: int, q: Quantity, verb: Token | None, cs: int, ce: int,
     return None, q.end
 
 
-def _kind(sc: Scan, q: Quantity, verb: Token | None, cs: int, prev_end: int, markers) -> str:
+def _kind(sc: Scan, q: Quantity, verb: Token | None, cs: int, prev_end: int) -> str:
     u = q.unit
-    if any(m.info == "per_capita" for m in markers):
+    if sc.has_marker("per_capita", cs, q.start):
         return "ratio"  # 每千人口托位数2.7个 is a density, not a count
     if u.kind in ("percent", "points"):
         if verb is not None and verb.end <= q.num_start:
@@ -188,38 +263,39 @@ def _kind(sc: Scan, q: Quantity, verb: Token | None, cs: int, prev_end: int, mar
 
 
 def _role(sc: Scan, q: Quantity, cs: int, ce: int, obj: str | None) -> str | None:
-    """part: 其中… (a breakdown); list: 15个城市更新项目中 (the size of a list, not an actual)."""
-    head = sc.norm[cs:q.start].lstrip()
-    if head.startswith("其中"):
+    """part: 其中… (a breakdown); list: 15个城市更新项目中 (the size of a list, not an actual).
+    Read from the first and last non-blank characters of the clause, found once per clause:
+    stripping the clause text around every number was quadratic in a long clause."""
+    norm = sc.norm
+    first = sc.first_solid(cs)
+    if first + 2 <= q.start and norm.startswith("其中", first):
         return "part"
-    tail = sc.norm[q.end:ce].rstrip()
-    if tail.endswith("中") and not head.strip():
-        return "list"
+    if first >= q.start:  # nothing but blanks before the number
+        last = sc.last_solid(ce)
+        if last >= q.end and norm[last] == "中":
+            return "list"
     return None
 
 
-def _cumulative(sc: Scan, q: Quantity, before: Token | None, cs: int, period, year_word,
-                markers) -> bool:
-    """累计150户 / 现有38个 / 贷款余额: a stock, not this year's figure."""
+def _cumulative(sc: Scan, q: Quantity, before: Token | None, cs: int, period, year_word) -> bool:
+    """累计150户 / 现有38个 / 贷款余额: a stock, not this year's figure. Read from the cumulative
+    words in the clause before the number (starting at cs or later, ending by q.start); one after the verb,
+    or any 累计…, counts. Each test is a bisection: a walk over the clause's words per number made a
+    long clause quadratic (and cubic, as the text from each word to the number was cleaned)."""
     norm, lx = sc.norm, sc.lx
     ss, se = sc.sentence(q.num_start)
     vend = before.end if before is not None else cs
-    for m in markers:
-        if m.info != "cumulative" or (m.start < vend and not m.text.startswith("累计")):
-            continue
-        if len(clean(lx, norm[m.end:q.start])) == 0 and q.start - m.end <= 1:
+    for m in sc.markers_ending("cumulative", q.start - 1, q.start):
+        if m.start >= cs and (m.start >= vend or m.text.startswith("累计")) and not clean(lx, norm[m.end:q.start]):
             return True  # 新增60户、累计150户
-        if m.text.startswith("累计"):
-            # in a quarterly report 累计 usually means since January, unless a this-year
-            # figure is set against it (累计建成3450个，其中今年新建612个)
-            if any(t.info == "this_year" for t in sc.markers_in(q.end, se)):
-                return True
-            continue
-        this_year = (period is not None and not period.point) or any(
-            t.info == "this_year" for t in sc.markers_in(ss, q.start)) or (
-            year_word is not None and year_word in norm[ss:q.start])
-        if not this_year:
-            return True
+    # in a quarterly report 累计 usually means since January, unless a this-year
+    # figure is set against it (累计建成3450个，其中今年新建612个)
+    if sc.has_marker(("cumulative", True), cs, q.start) and sc.has_marker("this_year", q.end, se):
+        return True
+    if sc.has_marker(("cumulative", False), max(cs, vend), q.start):  # 现有38个, 贷款余额
+        this_year = (period is not None and not period.point) or sc.has_marker("this_year", ss, q.start) or (
+            year_word is not None and sc.has_word(year_word, ss, q.start))
+        return not this_year
     return False
 
 
@@ -235,8 +311,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             verb = sc.verb_after(q.end, min(ce, q.end + VERB_AFTER))
         prev = sc.quantities[k - 1] if k else None
         prev_end = prev.end if prev is not None and cs <= prev.end <= q.start else cs
-        markers = sc.markers_in(cs, q.start)
-        kind = _kind(sc, q, verb, cs, prev_end, markers)
+        kind = _kind(sc, q, verb, cs, prev_end)
         value = q.value
         if kind == "growth" and value > 0:
             sign = verb.info.sign
@@ -245,17 +320,12 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
                 sign = g.info.sign if g is not None and g.info.family == "增长" else 1
             value = value * sign
         obj, qend = _object(sc, k, q, verb, cs, ce, prev_end)
-        forecast = any(m.info == "forecast" for m in markers) or any(
-            m.info == "forecast" and m.start - q.end <= 4 for m in sc.markers_in(q.end, ce))
+        forecast = sc.has_marker("forecast", cs, q.start) or sc.has_marker(
+            "forecast", q.end, min(ce, q.end + 5), end_hi=ce)  # 预计…, or …预计 within 4 characters
         ss, _ = sc.sentence(q.num_start)
-        period = None
-        for p in sc.periods:
-            if p.start >= q.start:
-                break
-            if p.start >= ss:
-                period = p
+        period = sc.period_before(ss, q.start)
         before = verb if verb is not None and verb.end <= q.start else None
-        cumulative = bool(markers) and _cumulative(sc, q, before, cs, period, year_word, markers)
+        cumulative = sc.has_marker("cumulative", cs, q.start) and _cumulative(sc, q, before, cs, period, year_word)
         start = q.start
         if before is not None and before.start >= prev_end:
             start = before.start
@@ -290,7 +360,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             "item": sc.item_at(q.start),
             "role": _role(sc, q, cs, ce, obj),
         })
-        if not ctx and out[:-1]:  # 其中拆除1.8万平方米 / 已建成3个: the subject of the list head
+        if not ctx and len(out) > 1:  # 其中拆除1.8万平方米 / 已建成3个: the subject of the list head
             prev = out[-2]
             if sc.sentence(prev["span"][0])[0] == ss:
                 out[-1]["context"] = prev["context"]
@@ -305,13 +375,18 @@ def apply_respectively(sc: Scan, out: list[dict]) -> None:
     pos = norm.find("分别")
     while pos >= 0:
         cs, ce = sc.clause(pos)
-        after = [i for i, q in enumerate(sc.quantities) if pos < q.num_start < ce]
+        qs, first = sc.quantities, sc.first_quantity_from(pos + 1)
+        after = []
+        while first + len(after) < len(qs) and qs[first + len(after)].num_start < ce:
+            after.append(first + len(after))
         if len(after) >= 2:
             names = [clean(sc.lx, x) for x in re.split(r"[、和及与]", _strip_tokens(sc, cs, pos))]
             names = [x for x in names if x]
             if len(names) != len(after):  # subjects carried by the figures of earlier clauses
                 ss, _ = sc.sentence(pos)
-                before = [i for i, q in enumerate(sc.quantities) if ss <= q.start and q.end <= cs]
+                # q.start <= q.num_start < q.end: only numbers starting in [ss, cs) can qualify
+                before = [i for i in range(sc.first_quantity_from(ss), sc.first_quantity_from(cs))
+                          if ss <= qs[i].start and qs[i].end <= cs]
                 names = [out[i]["context"] for i in before[-len(after):]] if len(before) >= len(after) else []
             for i, name in zip(after, names):
                 out[i]["context"] = name

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cn2an
-
 from .lexicon import Lexicon, Unit
 
 # One-to-one character mapping keeps offsets valid: spans computed on the normalised text
@@ -51,7 +49,10 @@ _DIGITS_CLOSE = set("0123456789)）")
 
 @lru_cache(maxsize=4096)
 def cn_value(s: str) -> float | None:
-    """Chinese numeral to float with cn2an (cached: cn2an costs ~20 µs a call)."""
+    """Chinese numeral to float with cn2an (cached: cn2an costs ~20 µs a call). Imported here, not at the
+    top: the import takes ~0.25 s, and `duban check` / `audit` never read a Chinese numeral."""
+    import cn2an
+
     try:
         return float(cn2an.cn2an(s, "smart"))
     except (ValueError, KeyError, TypeError, IndexError):  # cn2an raises ValueError mostly
@@ -81,46 +82,64 @@ def _qualifier_regexes(lx: Lexicon):
     return cached
 
 
+# Numeral runs longer than any real figure. number_regex retries such a run from each of its
+# characters, consuming the rest of the run each time (quadratic: 20,000 digits took minutes), so
+# they are blanked out before the search and never read as quantities. Below these lengths the
+# search sees the text unchanged. The thousands-separated form (1,234,…) is limited by its groups:
+# each is short, but the regex chains them; 8 groups make more than MAX_RUN characters too.
+MAX_RUN = 30
+_LONG_RUN = re.compile(rf"(?=[\d{_CN_DIGITS}])"  # a first-character set, for speed
+                       rf"(?:\d{{{MAX_RUN + 1},}}|[{_CN_DIGITS}][{_CN_DIGITS}百千点]{{{MAX_RUN},}}|\d{{1,3}}(?:,\d{{3}}){{8,}})")
+
+
+def _blank_long_runs(norm: str) -> str:
+    """norm with every over-long numeral run replaced by NULs (same length: offsets stay valid)."""
+    if len(norm) <= MAX_RUN or not _LONG_RUN.search(norm):
+        return norm
+    return _LONG_RUN.sub(lambda m: "\0" * len(m.group()), norm)
+
+
 def scan(norm: str, lx: Lexicon) -> list[Quantity]:
     """Every number that carries a known unit, in text order."""
     rx = number_regex(id(lx), lx.unit_alt)
     q_after, q_before, q_max = _qualifier_regexes(lx)
     out: list[Quantity] = []
-    for m in rx.finditer(norm):
+    # the match's groups are text of norm (a match never spans a blanked run); the checks on the
+    # characters around it read norm itself
+    for m in rx.finditer(_blank_long_runs(norm)):
         s = m.start()
         if s and norm[s - 1] in _NO_BEFORE:
             continue
         if s > 1 and norm[s - 1] == "-" and norm[s - 2] in _DIGITS_CLOSE:
             continue  # the 9 of 1-9月 / 2022-2023
-        if m.group("pct") is not None:
-            raw = m.group("pct")
-            value = float(raw) if raw[0].isdigit() else cn_value(raw)
+        pct, num, cn, word, pre, a1, a2 = m.group("pct", "num", "cn", "unit", "pre", "a1", "a2")  # one call
+        if pct is not None:
+            value = float(pct) if pct[0].isdigit() else cn_value(pct)
             unit = lx.unit_names["%"]
             ns = s
         else:
-            unit = lx.units[m.group("unit")]
-            pre = m.group("pre")
+            unit = lx.units[word]
             if pre:
                 unit = lx.unit_names.get(pre + unit.name)
                 if unit is None:  # e.g. 万% — not a unit we know
                     continue
-            ns = m.start("num") if m.group("num") else m.start("cn")
-            if m.group("cn"):
+            ns = m.start("num") if num else m.start("cn")
+            if cn:
                 if not unit.cn_ok or (s and norm[s - 1] in _QUOTES):
                     continue  # “六个跃升”, 一组 … are names, not quantities
-                if m.group("cn") == "一":
+                if cn == "一":
                     continue  # 一次性, 一件事, 新一轮, 一户一档: 一 alone is rarely a quantity
-                value = cn_value(m.group("cn"))
+                value = cn_value(cn)
             else:
-                value = float(m.group("num").replace(",", ""))
+                value = float(num.replace(",", ""))
                 if s and norm[s - 1] == "-" and (s < 2 or norm[s - 2] not in _DIGITS_CLOSE):
                     value = -value  # 增长-6.8%, but not the 9 of 1-9月
                     ns -= 1
-            if value is None:
-                continue
+        if value is None:  # 百分之点, 百分之五十百: not a numeral cn2an reads
+            continue
         end = m.end()
         qualifier = direction = None
-        if m.group("a1") or m.group("a2"):
+        if a1 or a2:
             qualifier, direction = "以上", "以上"  # 90余场, 12370万余元
         qa = q_after.match(norm, end)
         if qa:

@@ -10,6 +10,8 @@ PERCENT_WINDOW = 14  # 主体施工完成60%: the percent follows the stage word
 
 
 def _negated(sc: Scan, cs: int, start: int, negators: tuple[str, ...]) -> bool:
+    if start - cs > 200:  # a long clause: by bisection, not a scan of the clause per stage word
+        return any(sc.has_word(n, cs, start) for n in negators)
     prefix = sc.norm[cs:start]
     return any(n in prefix for n in negators)
 
@@ -27,15 +29,24 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
         if e.negatable and _negated(sc, cs, s, lx.stage_negators):
             continue
         # 建成绿色工厂29家 counts things built; it is not the stage of a project
-        counted = any(end <= q.num_start < min(ce, end + 16) and q.unit.kind in ("count", "amount")
-                      for q in sc.quantities)
+        # (only the numbers from `end` on can qualify: sc.quantities are in num_start order)
+        qs, first = sc.quantities, sc.first_quantity_from(end)
+        counted = False
+        for k in range(first, len(qs)):
+            if qs[k].num_start >= min(ce, end + 16):
+                break
+            if qs[k].unit.kind in ("count", "amount"):
+                counted = True
+                break
         if counted:
             continue
         percent = None
         pq_end = end
-        for q in sc.quantities:
-            if end <= q.num_start <= min(ce, end + PERCENT_WINDOW) and q.unit.name == "%":
-                percent, pq_end = q.value, q.end
+        for k in range(first, len(qs)):
+            if qs[k].num_start > min(ce, end + PERCENT_WINDOW):
+                break
+            if qs[k].unit.name == "%":
+                percent, pq_end = qs[k].value, qs[k].end
                 break
         name, rank = e.name, e.rank
         if percent is not None and rank > 3 and percent < 100:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .lexicon import Lexicon
 from .measures import CLAUSE_BREAK, build, clean
@@ -44,17 +45,49 @@ def _hide_unit_notes(norm: str, lx: Lexicon) -> str:
     return _UNIT_NOTE.sub(sub, norm) if "（" in norm or "(" in norm else norm
 
 
+_SHARED_BREAK = re.compile(r"[，。；;,]")
+_SHARED_SEP = re.compile(r"[、和及与]")
+
+
+def _shared_word_start(norm: str, s: int) -> int | None:
+    """Where the run of 分别 / 均 / 都 just before `s` (blanks skipped) starts, or None.
+    Same answer as re.search(r"(?:分别|均|都)+$", norm[:s].rstrip()).start(), but it walks back
+    from `s` only as far as the run goes, instead of scanning (and copying) the whole prefix
+    for every target, which was quadratic on long texts."""
+    e = s
+    while e and norm[e - 1].isspace():  # str.rstrip() strips exactly the isspace() characters
+        e -= 1
+    i = e
+    while i:  # the last character decides the word: 别 ← 分别, 均, 都
+        c = norm[i - 1]
+        if c == "均" or c == "都":
+            i -= 1
+        elif c == "别" and i >= 2 and norm[i - 2] == "分":
+            i -= 2
+        else:
+            break
+    return i if i < e else None
+
+
 def _split_shared(norm: str, lx: Lexicon, targets: list[dict]) -> list[dict]:
     """基础设施投资、民间投资均增长12%: one target per listed subject."""
     out = []
+    breaks: list[int] | None = None  # clause breaks, found once and only if a target needs them
+    prev_end = 0
     for t in targets:
-        s = t["span"][0]
-        m = re.search(r"(?:分别|均|都)+$", norm[:s].rstrip())
-        if not m:
+        ws = _shared_word_start(norm, t["span"][0])
+        floor, prev_end = prev_end, t["span"][1]
+        if ws is None:
             out.append(t)
             continue
-        cs = max(norm.rfind(c, 0, m.start()) for c in "，。；;,") + 1
-        subjects = [clean(lx, x) for x in re.split(r"[、和及与]", norm[cs:m.start()])]
+        if breaks is None:
+            breaks = [b.start() for b in _SHARED_BREAK.finditer(norm)]
+        i = bisect_left(breaks, ws)  # the last break before ws, as max(norm.rfind(c, 0, ws) …)
+        # the subjects are listed after the clause start and after the previous target
+        # (甲增长8%、乙和丙均增长10%): without that floor a long text without punctuation gave
+        # every target all the earlier text as subjects, quadratic in time and in output
+        cs = max(breaks[i - 1] + 1 if i else 0, floor if floor <= ws else 0)
+        subjects = [clean(lx, x) for x in _SHARED_SEP.split(norm[cs:ws])]
         subjects = [x for x in subjects if x]
         if len(subjects) < 2:
             out.append(t)
