@@ -370,28 +370,47 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
 
 
 def apply_respectively(sc: Scan, out: list[dict]) -> None:
-    """A、B分别为X、Y / A X，B Y，分别增长p、q: give the i-th figure after 分别 the i-th subject."""
+    """A、B分别为X、Y / A X，B Y，分别增长p、q: give the i-th figure after 分别 the i-th subject.
+
+    Each 分别 looks only as far as its neighbours: subjects after the previous figure of its clause, figures
+    before the next 分别, and as many earlier figures as it needs — linear in the text, where walking the
+    whole clause for every 分别 was quadratic on a long clause without punctuation."""
     norm = sc.norm
+    qs = sc.quantities
     pos = norm.find("分别")
     while pos >= 0:
         cs, ce = sc.clause(pos)
-        qs, first = sc.quantities, sc.first_quantity_from(pos + 1)
+        following = norm.find("分别", pos + 2)
+        stop = min(ce, following) if following >= 0 else ce
+        first = sc.first_quantity_from(pos + 1)
         after = []
-        while first + len(after) < len(qs) and qs[first + len(after)].num_start < ce:
+        while first + len(after) < len(qs) and qs[first + len(after)].num_start < stop:
             after.append(first + len(after))
         if len(after) >= 2:
-            names = [clean(sc.lx, x) for x in re.split(r"[、和及与]", _strip_tokens(sc, cs, pos))]
+            previous = sc.first_quantity_from(pos) - 1  # the last figure before this 分别
+            lo = max(cs, qs[previous].end) if previous >= 0 and qs[previous].end <= pos else cs
+            names = [clean(sc.lx, x) for x in re.split(r"[、和及与]", _strip_tokens(sc, lo, pos))]
             names = [x for x in names if x]
             if len(names) != len(after):  # subjects carried by the figures of earlier clauses
-                ss, _ = sc.sentence(pos)
-                # q.start <= q.num_start < q.end: only numbers starting in [ss, cs) can qualify
-                before = [i for i in range(sc.first_quantity_from(ss), sc.first_quantity_from(cs))
-                          if ss <= qs[i].start and qs[i].end <= cs]
-                names = [out[i]["context"] for i in before[-len(after):]] if len(before) >= len(after) else []
+                names = _earlier_subjects(sc, out, pos, cs, len(after))
             for i, name in zip(after, names):
                 out[i]["context"] = name
                 out[i]["object"] = out[i]["object"] or name
-        pos = norm.find("分别", pos + 2)
+        pos = following
+
+
+def _earlier_subjects(sc: Scan, out: list[dict], pos: int, cs: int, wanted: int) -> list[str]:
+    """The subjects of the last `wanted` figures of the sentence before the clause at cs (A X，B Y，分别…),
+    or none when the sentence has fewer."""
+    ss, _ = sc.sentence(pos)
+    qs, found = sc.quantities, []
+    i = sc.first_quantity_from(cs) - 1
+    # q.start <= q.num_start < q.end: only numbers starting in [ss, cs) can qualify
+    while i >= 0 and qs[i].num_start >= ss and len(found) < wanted:
+        if ss <= qs[i].start and qs[i].end <= cs:
+            found.append(i)
+        i -= 1
+    return [out[i]["context"] for i in reversed(found)] if len(found) == wanted else []
 
 
 def _strip_tokens(sc: Scan, lo: int, hi: int) -> str:
