@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .lexicon import Lexicon, hits
-from .measures import Scan
+from .scan import Scan
 from .periods import _excluded
 
 PERCENT_WINDOW = 14  # 主体施工完成60%: the percent follows the stage word closely

@@ -6,7 +6,8 @@ import re
 from bisect import bisect_left
 
 from .lexicon import Lexicon
-from .measures import CLAUSE_BREAK, build, clean
+from .measures import build, clean
+from .scan import CLAUSE_BREAK
 
 # Words that may precede a milestone verb at the start of a clause (力争开工X, 加快建成Y).
 _MODAL = re.compile(r"(?:力争|争取|确保|加快|全面|年内|年底前|尽快|积极|有序|大力|全力|启动并)*")
