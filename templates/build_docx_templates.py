@@ -45,7 +45,11 @@ NOTICE_COLUMNS = [("序号", 12, "{{ loop.index }}"), ("工作任务", 36, "{{ t
 
 def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
     """Explicit fonts with w:eastAsia; theme attributes would override them, so they are dropped."""
-    rpr = rpr_owner.get_or_add_rPr()
+    put_fonts(rpr_owner.get_or_add_rPr(), east_asia, latin)
+
+
+def put_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
+    """rpr's w:rFonts replaced by one naming every script's font."""
     for old in rpr.findall(qn("w:rFonts")):
         rpr.remove(old)
     fonts = OxmlElement("w:rFonts")
@@ -88,12 +92,7 @@ def style(doc, name, style_id=None, base="Normal", *, font=FANGSONG, size=16, bo
 
 def setup_styles(doc) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for old in defaults.findall(qn("w:rFonts")):
-        defaults.remove(old)
-    fonts = OxmlElement("w:rFonts")
-    for attr, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", FANGSONG), ("w:cs", LATIN)):
-        fonts.set(qn(attr), value)
-    defaults.insert(0, fonts)
+    put_fonts(defaults, FANGSONG)
     lang = defaults.find(qn("w:lang"))
     lang.set(qn("w:eastAsia"), "zh-CN")
     ppr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))

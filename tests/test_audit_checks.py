@@ -14,18 +14,11 @@ from engine import extract
 from engine.audit import run_audit, text_findings
 from engine.audit.model import Context, Unit
 from engine.audit.patterns import load_audit_data
+from engine.bench.district import clean_readings
 from engine.facts import Item
 
 PERIOD = "2023-09"
 DATA = load_audit_data()
-
-
-def _clean(value):
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
 
 
 def make_ws(root: Path, tasks: list[dict], indicators: list[dict] = (), period: str = PERIOD) -> Path:
@@ -48,7 +41,7 @@ def make_ws(root: Path, tasks: list[dict], indicators: list[dict] = (), period: 
                 entries[row["id"]] = {"text": row["progress"], "source_seq": str(row.get("seq", n)),
                                       "reported_status": row.get("reported_status"), **reading}
     (root / "progress").mkdir(parents=True, exist_ok=True)
-    dump = lambda data: yaml.safe_dump(_clean(data), allow_unicode=True, sort_keys=False)  # noqa: E731
+    dump = lambda data: yaml.safe_dump(clean_readings(data), allow_unicode=True, sort_keys=False)  # noqa: E731
     (root / "plan.yaml").write_text(dump(plan), encoding="utf-8")
     progress = {"schema": "duban/progress@1", "period": period, "as_of": "2023-09-30", "entries": entries}
     (root / "progress" / f"{period}.yaml").write_text(dump(progress), encoding="utf-8")

@@ -23,12 +23,12 @@ except AttributeError:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _clean(value):
+def clean_readings(value):
     """Readings as duban import stores them: no null keys, no empty lists."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None and v != []}
+        return {k: clean_readings(v) for k, v in value.items() if v is not None and v != []}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [clean_readings(v) for v in value]
     return value
 
 
@@ -37,13 +37,13 @@ def write_workspace(sw: synth.SynthWorkspace, root: Path, periods: tuple[str, ..
     items = {"indicators": ws.plan.indicators, "tasks": ws.plan.tasks}
     plan = {"schema": "duban/plan@1", "region": sw.region, "year": sw.year, "source": ["synthetic.xlsx"]}
     for group, rows in items.items():
-        plan[group] = [_clean({"id": it.id, "seq": it.seq, "category": it.category, "name": it.name, "text": it.text,
+        plan[group] = [clean_readings({"id": it.id, "seq": it.seq, "category": it.category, "name": it.name, "text": it.text,
                                "annual_target_text": it.annual_target_text, "leaders": it.leaders, "lead_units": it.lead_units,
                                "coop_units": it.coop_units, "targets": it.targets}) for it in rows]
     (root / "progress").mkdir(parents=True, exist_ok=True)
     (root / "plan.yaml").write_text(yaml.dump(plan, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for period in periods:
-        entries = {k: _clean({"text": e.text, "measures": e.measures, "data_period": e.data_period, "stage": e.stage,
+        entries = {k: clean_readings({"text": e.text, "measures": e.measures, "data_period": e.data_period, "stage": e.stage,
                               "flags": e.flags}) for k, e in ws.progress[period].entries.items()}
         doc = {"schema": "duban/progress@1", "period": period, "source": ["synthetic.xlsx"], "entries": entries}
         (root / "progress" / f"{period}.yaml").write_text(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
