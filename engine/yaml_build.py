@@ -124,9 +124,10 @@ _NO_KEY = object()
 _ANCHOR_HINT = "事实文件不需要锚点和别名，请展开后再保存"
 
 
-def build(text: str, path: str):
+def build(text: str, path: str, loader=Loader):
     """The single document in `text` as LocDict / LocList / scalars; None for an empty file.
-    Raises yaml.MarkedYAMLError for syntax errors (the caller words them) and InputError for the rest."""
+    Raises yaml.MarkedYAMLError for syntax errors (the caller words them) and InputError for the rest.
+    `loader` only chooses the parser (libyaml's or PyYAML's pure-Python one); both are safe."""
     stack: list[_Frame] = []
     anchors: dict[str, tuple[object, int]] = {}
     expanded = 0
@@ -155,7 +156,7 @@ def build(text: str, path: str):
             container.key_pos[frame.key] = (frame.key_mark.line + 1, frame.key_mark.column + 1)
             frame.key = _NO_KEY
 
-    for event in yaml.parse(text, Loader=Loader):
+    for event in yaml.parse(text, Loader=loader):
         kind = type(event)
         if kind is ScalarEvent:
             value = _scalar(event, path)

@@ -48,7 +48,14 @@ def safe_load_as(text: str, loader_cls):
 def load_yaml_text(text: str, path: str = "<文本>"):
     _node_budget_check(text, path)
     try:
-        return build(text, path)
+        try:
+            return build(text, path)
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" not in str(exc.problem):
+                raise
+            # libyaml >= 0.2.6 (PyYAML 6.0.4 wheels) refuses deep nesting itself, while scanning ahead of
+            # the parser: re-read with PyYAML's own lazy parser so our MAX_DEPTH check words it, at its place.
+            return build(text, path, loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
