@@ -12,7 +12,7 @@ from pathlib import Path
 from .classify import Judgement, classify, summarise
 from .derive import derive_workspace
 from .errors import InputError
-from .evaluate import make_evaluator
+from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts import Workspace, load_workspace
 from .history import escalation
 from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
@@ -31,6 +31,7 @@ class CheckRun:
     judgements: list[Judgement]
     rulebook: Rulebook
     workspace: Workspace
+    engine_notice: str | None = None  # set when `auto` fell back to the vectorised evaluator
 
 
 def period_label(period: str) -> str:
@@ -62,7 +63,8 @@ def load_inputs(workspace, period: str, rules_dir) -> tuple[Rulebook, Workspace]
     return book, ws
 
 
-def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None = None, engine: str = "durable_rules") -> CheckRun:
+def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None = None, engine: str = DEFAULT_ENGINE) -> CheckRun:
+    engine, notice = resolve_engine(engine)
     book, ws = load_inputs(workspace, period, rules_dir)
     evaluator = make_evaluator(engine, book.rules)
     progress = ws.progress[period]
@@ -100,7 +102,7 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
             "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
         },
     }
-    return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws)
+    return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws, engine_notice=notice)
 
 
 def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
+from .cli_options import echo_engine_notice, engine_option
 from .errors import DubanError
 
 EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -34,6 +36,9 @@ class DubanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断；已写出的文件保持原样。", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `duban … | head`: the reader left; the files are written, say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except Exception:  # an internal error: say so plainly, keep the traceback for the report
             click.echo("内部错误（这是 duban 的缺陷，请连同以下信息报告）：", err=True)
             click.echo(traceback.format_exc(), err=True)
@@ -91,7 +96,7 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force):
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @click.option("--out", "out_dir", help="输出目录（默认 reports_out/<工作区>/<报告期>/）")
 @click.option("--format", "formats", default=None, help="输出格式，逗号分隔（默认见 engine/render 的 DEFAULT_FORMATS）")
-@click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
+@engine_option()
 @click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
 def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
@@ -105,6 +110,7 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     with workspace_lock(workspace):
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
+        echo_engine_notice(run.engine_notice)
         target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period
         written = write_outputs(result, target, fmts, Path(workspace))
     t, i = result["summary"]["tasks"], result["summary"]["indicators"]
@@ -124,12 +130,32 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
         sys.exit(EXIT_LAGGING)
 
 
+@main.command("demo")
+@click.option("--out", "out_dir", help="输出目录（默认 reports_out/fuling-2023/2023-09/）")
+@engine_option()
+@click.pass_context
+def demo_cmd(ctx, out_dir, engine):
+    """在随附的示例（涪陵区 2023 年前三季度）上运行检查，不需要 make，也不改动安装目录。"""
+    import shutil
+    import tempfile
+
+    from .resources import shipped
+
+    example = shipped("facts", "fuling-2023")
+    target = Path(out_dir) if out_dir else Path("reports_out") / "fuling-2023" / "2023-09"
+    with tempfile.TemporaryDirectory(prefix="duban-demo-") as tmp:
+        workspace = Path(tmp) / example.name  # a copy: the workspace lock never writes into the installation
+        shutil.copytree(example, workspace)
+        ctx.invoke(check_cmd, workspace=str(workspace), period="2023-09", out_dir=str(target), engine=engine)
+    click.echo(f"示例的输出在 {target.resolve()}（memo.docx 督查报告、ledger.xlsx 台账、dashboard.html 看板、notices/ 督办通知单、result.json）")
+
+
 @main.command("explain")
 @click.argument("workspace")
 @click.argument("item")
 @click.option("--period", required=True, help="报告期 YYYY-MM")
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
-@click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
+@engine_option()
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
     """说明一项任务或指标为何得到当前状态：每条规则是否触发、比较了哪些值、引用哪段原文。ITEM 为编号（T077）或序号。"""
@@ -138,7 +164,9 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
     from .check import run_check
     from .explain import explain, explain_text
 
-    data = explain(run_check(workspace, period, rules_dir, engine), item)
+    run = run_check(workspace, period, rules_dir, engine)
+    echo_engine_notice(run.engine_notice)
+    data = explain(run, item)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else explain_text(data))
 
 
@@ -173,7 +201,7 @@ def rules_test_cmd(rules_dir):
 @click.argument("workspace")
 @click.option("--period", required=True, help="报告期 YYYY-MM")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@click.option("--engine", default="vectorised", show_default=True, help="规则引擎")
+@engine_option("vectorised")
 def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
     """试算规则变更：哪些任务和指标的状态或督办等级会改变，为什么。"""
     import json

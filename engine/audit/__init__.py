@@ -46,7 +46,7 @@ class AuditReport:
 
 
 def run_audit(workspace: str | Path, period: str, memo: str | Path | None = None, rules_dir=None,
-              audit_dir=None, engine: str = "durable_rules") -> AuditReport:
+              audit_dir=None, engine: str = "auto") -> AuditReport:
     from ..check import run_check
 
     period_months(period)

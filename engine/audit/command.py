@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import engine_option
 from ..errors import DubanError
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
@@ -23,7 +24,7 @@ EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 @click.option("--format", "formats", help="输出格式，逗号分隔：json,junit,sarif（默认 json）")
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @click.option("--audit-rules", "audit_dir", help="审核词表目录（默认为 rules/audit/）")
-@click.option("--engine", default="durable_rules", show_default=True, help="规则引擎：durable_rules 或 vectorised")
+@engine_option()
 @click.option("--fail-on-warn", is_flag=True, help="有警告时也以退出码 1 结束")
 @click.option("--show-info", is_flag=True, help="终端中也列出“提示”级别的条目（文件中总是全部列出）")
 def audit_cmd(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine, fail_on_warn, show_info):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
+from ..resources import shipped
 from ..yamlio import load_yaml, where
 from .model import SEVERITIES
 
@@ -27,7 +28,7 @@ TERM_KEYS = {
 
 
 def default_audit_dir() -> Path:
-    return Path(__file__).resolve().parent.parent.parent / "rules" / "audit"
+    return shipped("rules", "audit")
 
 
 @dataclass

@@ -11,7 +11,7 @@ import statistics
 
 import click
 
-from ..evaluate import ENGINES
+from ..evaluate import ENGINE_CHOICES, ENGINES
 
 STAGE_ZH = {"generate": "生成合成文本", "import_extract": "导入+抽取", "derive": "推导", "evaluate:durable_rules": "判定（durable_rules）",
             "evaluate:vectorised": "判定（vectorised）", "compare": "比对两个引擎", "classify": "分类", "write": "写 result.json"}
@@ -35,7 +35,7 @@ def median_run(runs: list[dict]) -> dict:
 
 @click.command("bench")
 @click.option("--facts", type=click.IntRange(min=1), default=10_000, show_default=True, help="任务-报告期事实条数（约 250 项 × 4 个季度为一个工作区）")
-@click.option("--engine", type=click.Choice(ENGINES), default="durable_rules", show_default=True, help="写 result.json 所用的引擎；两个引擎都计时并比对")
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, help="写 result.json 所用的引擎（auto：有 durable_rules 时用它）；可用的引擎都计时并比对")
 @click.option("--no-compare", is_flag=True, help="只运行 --engine 指定的引擎（不计时、不比对另一个）")
 @click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True, help="工作进程数")
 @click.option("--items", type=click.IntRange(min=1), default=250, show_default=True, help="每个工作区的任务和指标数")
@@ -52,7 +52,13 @@ def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rule
 
     from .pipeline import Options, run
 
-    engines = (engine,) if no_compare else (engine, *[e for e in ENGINES if e != engine])
+    from ..cli_options import echo_engine_notice
+    from ..evaluate import durable_available, resolve_engine
+
+    engine, notice = resolve_engine(engine)
+    echo_engine_notice(notice)
+    others = [e for e in ENGINES if e != engine and (e != "durable_rules" or durable_available())]
+    engines = (engine,) if no_compare else (engine, *others)
     opts = Options(facts=facts, seed=seed, items=items, workers=workers, primary=engine, engines=engines,
                    out=Path(out) if out else None, rules_dir=Path(rules_dir) if rules_dir else None, pretty_json=pretty_json)
     runs = [run(opts) for _ in range(repeat)]

@@ -26,13 +26,12 @@ from pathlib import Path
 
 from ..classify import classify
 from ..errors import EngineError
-from ..evaluate import make_evaluator
+from ..evaluate import ENGINES, make_evaluator
 from ..evaluate.durable_adapter import crash_error
 from ..rulebook.load import default_rules_dir, load_rulebook
 from . import synth
 from .partition import build_result, derive_all, import_workspace, result_bytes
 
-ENGINES = ("durable_rules", "vectorised")
 GROUP = 8
 HANG_S = 600.0
 

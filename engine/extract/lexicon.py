@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..resources import shipped
 from ..yamlio import safe_load_as
 
 from .finders import first_chars, hits, plan  # noqa: F401 - hits is re-exported
@@ -22,7 +23,7 @@ try:  # the C loader is ~10x faster; fall back silently when libyaml is absent
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "rules" / "lexicon"
+LEXICON_DIR = shipped("rules", "lexicon")
 FILES = ("units", "verbs", "markers", "stages", "flags", "periods")
 
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}

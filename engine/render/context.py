@@ -300,7 +300,7 @@ def build_context(result: dict) -> RenderContext:
     groups = tuple(LagGroup(status=s, title=f"{s}的任务", tasks=fold_duplicates([t for t in lagging if t.status == s]))
                    for s in LAGGING if any(t.status == s for t in lagging))
     provenance = (f"工作区 {result['workspace']} · 报告期 {result['period']} · 数据截至 {as_of} · "
-                  f"规则 {result['rules_digest']} · 数据 {result['data_digest']}")
+                  f"规则 {result['rules_digest']} · 数据 {result['data_digest']} · 引擎 {result['engine']}")
     statuses = tuple(dict.fromkeys([*result["summary"]["tasks"], *result["summary"]["indicators"]]))
     return RenderContext(
         workspace=result["workspace"], region=result["region"], year=result["year"], period=result["period"],

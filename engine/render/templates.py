@@ -12,10 +12,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .. import resources
 from ..errors import InputError
 from .context import cn_number
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "templates"
+SHIPPED = resources.shipped("templates")
 
 
 def pct(value, digits: int = 0) -> str:

@@ -12,6 +12,7 @@ import string
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
+from ..resources import shipped
 from ..yamlio import load_yaml_text, where
 from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .hints import fullwidth_hint, key_hint, refine_yaml_problem, show, suggest
@@ -319,4 +320,4 @@ def load_rulebook(directory: str | Path, params_text: str | None = None) -> Rule
 
 
 def default_rules_dir() -> Path:
-    return Path(__file__).resolve().parent.parent.parent / "rules"
+    return shipped("rules")
