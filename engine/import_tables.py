@@ -10,26 +10,25 @@ from xml.etree import ElementTree as ET
 from pathlib import Path
 
 from .errors import InputError
+from .input_gate import MAX_TABLE_BYTES, check_input_file
 from .tables import SourceTable
+from .xlsx_layout import apply_merges, scan_layout
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls / .doc (Office 97-2003)
-MAX_TABLE_BYTES = 200 * 1024 * 1024
 # Budgets that keep a hostile or corrupt file from exhausting memory: a 2.5 MB .xlsx declaring
 # <dimension ref="A1:XFD1048576"/> over a million empty <row/> elements expands to 17 billion cells.
+# All are listed in docs/reliability.md.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 200_000  # the largest real table is ~300 rows; 50,000-row tables still import
-MAX_CELLS = 5_000_000
+MAX_CELLS = 5_000_000  # rows × columns once every row is padded to the table's width
+MAX_COLUMNS = 1_000  # real tables have 5–20 columns; a stray cell at column XFD would pad every row to 16,384
+MAX_CELL_CHARS = 2_000_000  # 60 times Excel's own 32,767; a 1 MB cell still imports (tests/test_fuzz_tables.py)
 
 
 def read_tables(path: str | Path, sheet: str | None = None) -> list[SourceTable]:
     """Every table in a file, by extension; a clear Chinese error for formats we cannot read."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("文件不存在", file=str(path))
-    if path.is_dir():
-        raise InputError("这是一个目录，不是表格文件", file=str(path))
-    if path.stat().st_size > MAX_TABLE_BYTES:
-        raise InputError("文件过大（超过 200 MB）", file=str(path))
+    check_input_file(path, MAX_TABLE_BYTES, "表格文件")  # before anything opens it: a FIFO would block, /dev/zero never end
     suffix = path.suffix.lower()
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -76,7 +75,8 @@ def read_csv(path: Path) -> SourceTable:
     try:
         for row in csv.reader(io.StringIO(text), dialect):
             rows.append([cell.strip() for cell in row])
-            budget.add(len(row))
+            budget.add(len(row), where=f"第{len(rows)}行")
+            budget.check_cells(rows[-1], f"第{len(rows)}行")
     except csv.Error as exc:
         raise InputError(f"CSV 格式错误：{exc}", file=str(path)) from None
     return SourceTable(source=str(path), location="CSV", rows=rows, row_refs=[f"第{i + 1}行" for i in range(len(rows))])
@@ -88,11 +88,20 @@ class _Budget:
     def __init__(self, path: str):
         self.path, self.rows, self.cells = path, 0, 0
 
-    def add(self, cells: int, rows: int = 1) -> None:
+    def add(self, cells: int, rows: int = 1, where: str = "") -> None:
         self.rows, self.cells = self.rows + rows, self.cells + cells
         if self.rows > MAX_ROWS or self.cells > MAX_CELLS:
             raise InputError(f"表格过大（超过 {MAX_ROWS:,} 行或 {MAX_CELLS:,} 个单元格），拒绝读取", file=self.path,
                              hint="请确认文件来源，或把表格拆分后再导入")
+        if cells > MAX_COLUMNS:
+            raise InputError(f"{where}有内容的列数为 {cells:,}，超过 {MAX_COLUMNS:,} 列上限，拒绝读取", file=self.path,
+                             hint="表格右侧很远处可能有多余的内容，请在 Excel/WPS 中删除后再导入")
+
+    def check_cells(self, row: list[str], where: str) -> None:
+        for col, text in enumerate(row):
+            if len(text) > MAX_CELL_CHARS:
+                raise InputError(f"{where}第{col + 1}列的单元格有 {len(text):,} 个字符，超过 {MAX_CELL_CHARS:,} 字上限，拒绝读取",
+                                 file=self.path, hint="请确认文件来源，或把过长的内容移到附件中")
 
 
 # What a corrupt workbook raises from inside openpyxl/lxml/zlib — while opening or, in read-only mode,
@@ -120,11 +129,22 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
         for name in names:
             if sheet is not None and name != sheet:
                 continue
-            rows = _sheet_rows(workbook[name], str(path))
+            worksheet = workbook[name]
+            rows = _sheet_rows(worksheet, str(path), f"工作表「{name}」")
+            warnings = []
+            if hasattr(worksheet, "_get_source"):  # read-only mode keeps neither merges nor a formula's absence
+                with worksheet._get_source() as source:
+                    layout = scan_layout(source, str(path))
+                apply_merges(rows, layout.merges)
+                warnings = _formula_warnings(name, layout.uncached_formulas)
             width = max((len(r) for r in rows), default=0)
-            rows = [r + [""] * (width - len(r)) for r in rows]
+            if len(rows) * width > MAX_CELLS:
+                raise InputError(f"工作表「{name}」有 {len(rows):,} 行 × {width:,} 列，超过 {MAX_CELLS:,} 个单元格上限，拒绝读取",
+                                 file=str(path), hint="请确认文件来源，或把表格拆分后再导入")
+            for r in rows:
+                r.extend([""] * (width - len(r)))
             tables.append(SourceTable(source=str(path), location=f"工作表「{name}」", rows=rows,
-                                      row_refs=[f"工作表「{name}」第{i + 1}行" for i in range(len(rows))]))
+                                      row_refs=[f"工作表「{name}」第{i + 1}行" for i in range(len(rows))], warnings=warnings))
         return tables
     except _BROKEN as exc:
         raise InputError(f"{broken}：{exc.__class__.__name__}", file=str(path)) from None
@@ -132,7 +152,17 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
         workbook.close()
 
 
-def _sheet_rows(worksheet, path: str) -> list[list[str]]:
+def _formula_warnings(sheet: str, cells: list[str]) -> list[str]:
+    """A formula saved by a program that never calculated it (a script, some online editors) has no value:
+    the cell reads as empty, so say which cells, and how to get their values."""
+    if not cells:
+        return []
+    shown = "、".join(cells[:10]) + (f" 等 {len(cells)} 个" if len(cells) > 10 else "")
+    return [f"工作表「{sheet}」单元格 {shown} 是公式但没有计算结果，已按空白读取"
+            f"（请在 Excel/WPS 中打开该文件并保存一次，再导入）"]
+
+
+def _sheet_rows(worksheet, path: str, where: str = "") -> list[list[str]]:
     """Cell text row by row. The sheet's declared <dimension> is not trusted (it pads every row to it),
     trailing empty cells and rows are dropped, and empty rows are only kept when text follows them."""
     if hasattr(worksheet, "reset_dimensions"):  # read-only worksheets; chart sheets have no rows
@@ -151,7 +181,8 @@ def _sheet_rows(worksheet, path: str) -> list[list[str]]:
                 raise InputError(f"工作表空行过多（超过 {MAX_ROWS:,} 行），拒绝读取", file=path,
                                  hint="表格下方很远处可能有多余的内容或格式，请在 Excel/WPS 中删除后再导入")
             continue
-        budget.add(len(row), pending_empty + 1)
+        budget.add(len(row), pending_empty + 1, f"{where}第{budget.rows + pending_empty + 1}行")
+        budget.check_cells(row, f"{where}第{budget.rows}行")
         rows.extend([] for _ in range(pending_empty))
         pending_empty = 0
         rows.append(row)

@@ -115,6 +115,7 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
     for file in files:
         rows_in_file, empty = 0, []  # empty: header-only tables, with the notes on the rows they skipped
         for table in read_tables(file, sheet):
+            report.warnings.extend(f"{table.source} {w}" for w in table.warnings)  # e.g. formulas never calculated
             header = find_header(table.rows)
             if header is None:
                 report.warnings.append(f"{table.source} {table.location}：未找到可识别的表头，已跳过")

@@ -16,6 +16,7 @@ class SourceTable:
     rows: list[list[str]]  # cell text; merged cells repeat their text; multi-paragraph cells joined by "\n"
     title: str | None = None  # caption/annex title above the table, e.g. "附件2 …重点工作任务推进情况"
     row_refs: list[str] = field(default_factory=list)  # per row, how to name it in messages ("第5行")
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read faithfully (uncalculated formulas)
 
     def ref(self, index: int) -> str:
         if index < len(self.row_refs):
