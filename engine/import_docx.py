@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from engine.errors import InputError
+from engine.library_messages import broken_file
 from engine.tables import SourceTable
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -78,7 +79,7 @@ def _open(path):
         with zipfile.ZipFile(p) as z:
             infos = {i.filename: i for i in z.infolist()}
     except (zipfile.BadZipFile, OSError) as e:
-        raise _fail(path, f"文件已损坏，无法解压（{e}）", "请重新获取原文件") from e
+        raise _fail(path, f"文件已损坏，无法解压（{broken_file(e, 'docx')}）", "请重新获取原文件") from e
     if "word/document.xml" not in infos:
         if "xl/workbook.xml" in infos:
             raise _fail(path, "这是 Excel 表格文件，不是 Word 文件", "请把扩展名改为 .xlsx，按表格导入")
@@ -93,7 +94,7 @@ def _open(path):
         # python-docx loads internal parts only; external relationships are never fetched
         return docx.Document(str(p))
     except Exception as e:  # noqa: BLE001 - any parse failure means an unusable file
-        raise _fail(path, f"文件已损坏或格式不受支持，无法读取（{type(e).__name__}: {e}）", save_as) from e
+        raise _fail(path, f"文件已损坏或格式不受支持，无法读取（{broken_file(e, 'docx')}）", save_as) from e
 
 
 # ---------------------------------------------------------------- walking

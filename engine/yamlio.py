@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .library_messages import YAML_FALLBACK, YAML_HINT, yaml_problem, yaml_reader_error
 from .yaml_build import MAX_ALIAS_NODES, MAX_DEPTH, LocDict, LocList, build  # noqa: F401  (re-exported)
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
@@ -59,33 +60,20 @@ def load_yaml_text(text: str, path: str = "<文本>"):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "格式错误"
-        raise InputError(f"YAML 格式错误：{_zh_problem(problem)}", file=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
+        raise InputError(f"YAML 格式错误：{yaml_problem(problem)}", file=path, line=mark.line + 1 if mark else None,
+                         col=mark.column + 1 if mark else None, hint=_hint(problem)) from None
+    except yaml.reader.ReaderError as exc:  # a control character (#x0000) or an undecodable byte
+        message, place = yaml_reader_error(exc, text)
+        raise InputError(message, file=path, hint="通常是从别的程序复制时带入的，请删除这个字符后再保存", **place) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML 格式错误：{exc}", file=path) from None
+        raise InputError(f"YAML 格式错误：{yaml_problem(str(exc))}", file=path, hint=YAML_HINT) from None
     except UnicodeError:  # lone surrogates in a str handed in directly (files are decoded before this)
         raise InputError("YAML 中含有无法编码的字符", file=path) from None
 
 
-_ZH = {
-    "mapping values are not allowed": "此处不能出现冒号键值（冒号后是否缺少空格，或缩进不对？）",
-    "could not find expected ':'": "找不到应有的冒号「:」",
-    "found character '\\t' that cannot start any token": "出现了制表符（Tab），YAML 只能用空格缩进",
-    "did not find expected key": "缩进不一致或缺少键",
-    "expected <block end>, but found '-'": "列表项「-」缩进不一致",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
-    "found a tab character": "出现了制表符（Tab），YAML 只能用空格缩进",
-    "did not find expected node content": "此处缺少内容（括号或引号未闭合，或「-」「:」后缺少值？）",
-    "found character that cannot start any token": "出现了不能作为开头的字符（如 @、` 或全角符号），请给这段文字加引号",
-    "expected <document start>, but found": "顶层结构不对（缩进不一致，或多出了内容）",
-    "found unknown escape character": "双引号中的反斜杠「\\」用法不对（请改用单引号）",
-}
-
-
-def _zh_problem(problem: str) -> str:
-    for en, zh in _ZH.items():
-        if problem.startswith(en):
-            return zh
-    return problem
+def _hint(problem) -> str | None:
+    # the generic wording says where to look; a specific one already says what is wrong
+    return YAML_HINT if yaml_problem(problem) == YAML_FALLBACK else None
 
 
 def read_text(path: Path) -> str:
@@ -152,7 +140,8 @@ def load_roundtrip(path: Path):
         return roundtrip_yaml().load(text)
     except RuamelError as exc:  # what the safe loader accepted but ruamel does not
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}", file=str(path),
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"YAML 格式错误：{yaml_problem(problem)}", file=str(path), hint=_hint(problem),
                          line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None) from None
 
 

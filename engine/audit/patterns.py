@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
+from ..library_messages import regex_problem
 from ..resources import shipped
 from ..yamlio import load_yaml, where
 from .model import SEVERITIES
@@ -152,7 +153,7 @@ def _pattern(node, index: int, file: str, errors: Collector, seen: dict) -> Patt
             if regex.search(""):
                 bad("正则表达式能匹配空文字", "regex")
         except re.error as exc:
-            bad(f"正则表达式有误：{exc}", "regex")
+            bad(f"正则表达式有误：{regex_problem(exc)}", "regex")
     if node.get("severity") not in SEVERITIES:
         bad(f"severity 应为 {' / '.join(SEVERITIES)}，实为「{node.get('severity')}」", "severity")
     if not isinstance(node.get("message"), str) or not node.get("message"):

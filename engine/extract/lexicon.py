@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..library_messages import regex_problem, yaml_problem
 from ..resources import shipped
 from ..yamlio import safe_load_as
 
@@ -132,7 +133,9 @@ def _read(path: Path, stem: str) -> dict:
     except FileNotFoundError:
         raise LexiconError(f"词库文件 {stem}.yaml 不存在（应在 {path.parent}）") from None
     except yaml.YAMLError as exc:
-        raise LexiconError(f"词库文件 {stem}.yaml 不是合法的 YAML：{exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        at = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        raise LexiconError(f"词库文件 {stem}.yaml 不是合法的 YAML{at}：{yaml_problem(getattr(exc, 'problem', None) or str(exc))}") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise _err(stem, None, None, "顶层必须是含 entries 列表的映射")
     entries = data["entries"]
@@ -159,7 +162,7 @@ def _compile(stem: str, i: int, name: str, pattern: str, what: str) -> re.Patter
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise _err(stem, i, name, f"{what} 不是合法的正则表达式「{pattern}」：{exc}") from None
+        raise _err(stem, i, name, f"{what} 不是合法的正则表达式「{pattern}」：{regex_problem(exc)}") from None
 
 
 def _finder(stem: str, i: int, e: dict) -> tuple[list[re.Pattern], re.Pattern | None]:

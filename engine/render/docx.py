@@ -11,6 +11,7 @@ from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import InputError
+from ..library_messages import broken_file
 from .context import RenderContext
 from .repro import as_of_time, normalise_zip
 from .templates import find_file, make_environment, template_error
@@ -27,7 +28,8 @@ def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnv
     except TemplateError as exc:
         raise template_error(exc, str(path)) from None
     except (ValueError, KeyError, OSError) as exc:  # not a .docx, or the XML the tags produced is broken
-        raise InputError(f"Word 模板无法使用：{exc}", file=str(path), hint="检查模板中的 {% %} 标记是否成对") from None
+        raise InputError(f"Word 模板无法使用：{broken_file(exc, 'Word 模板')}", file=str(path),
+                         hint="检查模板中的 {% %} 标记是否成对，或从 templates/ 重新复制一份") from None
     props = tpl.docx.core_properties
     when = as_of_time(ctx.as_of)
     # provenance travels with the file; times come from the data, not the clock (reproducible bytes)

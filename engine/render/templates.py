@@ -5,7 +5,6 @@ HTML templates (*.html.j2) are autoescaped; the DOCX environment escapes everyth
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
@@ -14,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
 from ..errors import InputError
+from ..library_messages import template_problem
 from .context import cn_number
 
 SHIPPED = resources.shipped("templates")
@@ -95,16 +95,10 @@ def find_file(name: str, workspace_dir: Path | None) -> Path:
     raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 templates/build_docx_templates.py 重新生成")
 
 
-_UNSAFE = re.compile(r"access to attribute '(.+?)' of '(.+?)' object is unsafe")
-
-
 def template_error(exc: TemplateError, name: str) -> InputError:
     file = getattr(exc, "filename", None) or name
     line = getattr(exc, "lineno", None)
-    message = getattr(exc, "message", None) or str(exc)
-    unsafe = _UNSAFE.search(message)
-    if unsafe:  # the sandbox refused: say so in Chinese, keeping the attribute for whoever debugs it
-        message = f"模板试图访问 {unsafe.group(2)} 对象的内部属性「{unsafe.group(1)}」，沙箱已拒绝（模板只能使用 docs/templates.md 中列出的变量）"
+    message = template_problem(getattr(exc, "message", None) or str(exc))
     return InputError(f"模板出错：{message}", file=file, line=line, hint="模板中用到的变量见 docs/templates.md")
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, RuleError
+from ..library_messages import broken_file
 from ..yamlio import atomic_write_bytes, atomic_write_text, dump_roundtrip, load_yaml_text, roundtrip_yaml
 from .hints import ZH_BOOLS, bool_hint, number_hint, show, suggest
 from .load_params import read_source
@@ -256,7 +257,7 @@ def read_sheet(xlsx: Path, rows: list[Row]) -> tuple[dict, list[Problem]]:
     except FileNotFoundError:
         raise RuleError("文件不存在", file=str(xlsx)) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise RuleError(f"不是有效的 .xlsx 文件（{type(exc).__name__}）", file=str(xlsx), hint="请用 Excel 或 WPS 另存为 .xlsx") from None
+        raise RuleError(f"不是有效的 .xlsx 文件（{broken_file(exc, 'xlsx')}）", file=str(xlsx), hint="请用 Excel 或 WPS 另存为 .xlsx") from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
     if "名称" not in header or "值" not in header:
