@@ -124,6 +124,18 @@ def setup_styles(doc) -> None:
     style(doc, "Footer", font=SONGTI, size=14, first_line=0, line=None)
 
 
+def east_asian_language(doc) -> None:
+    """python-docx's blank document says ja-JP for theme fonts; Word then applies Japanese fallback fonts and
+    line-breaking rules to Chinese text. The office's documents are zh-CN, as Chinese Word writes them."""
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = OxmlElement("w:themeFontLang")
+        settings.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def page_setup(doc) -> None:
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
@@ -211,6 +223,7 @@ def table(doc, columns, loop: str) -> None:
 def new_document():
     doc = Document()
     setup_styles(doc)
+    east_asian_language(doc)
     page_setup(doc)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):

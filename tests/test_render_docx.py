@@ -45,6 +45,19 @@ def test_page_and_margins(memo):
         assert close(sec.left_margin, Mm(28)) and close(sec.right_margin, Mm(26))
 
 
+def test_language_is_zh_cn(memo):
+    """Word picks fallback fonts and line-breaking rules for East Asian text from these; python-docx says ja-JP."""
+    out, doc, _ = memo
+    notice = next((out / "notices").iterdir())
+    for path, document in ((out / "memo.docx", doc), (notice, docx.Document(notice))):
+        theme = document.settings.element.find(qn("w:themeFontLang"))
+        assert theme is not None and theme.get(qn("w:eastAsia")) == "zh-CN", path.name
+        langs = list(document.styles.element.iter(qn("w:lang")))
+        assert langs, f"{path.name}: the default run properties name a language"
+        assert {el.get(qn("w:eastAsia")) for el in langs} == {"zh-CN"}, path.name
+        assert "ja-JP" not in document.settings.element.xml + document.styles.element.xml, path.name
+
+
 def test_fonts_name_east_asian_faces(memo):
     _, doc, _ = memo
     expected = {"Normal": ("仿宋_GB2312", 16, False), "Heading 1": ("黑体", 16, False), "Heading 2": ("楷体_GB2312", 16, False),
