@@ -61,12 +61,14 @@ def main():
 @click.option("--sheet", help="只读取 Excel 中的这个工作表")
 @click.option("--dry-run", is_flag=True, help="只显示将要做的更改，不写文件")
 @click.option("--force", is_flag=True, help="覆盖手工修改过的内容（先备份原文件到 .duban/backup/）")
-def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force):
+@click.option("--map", "column_map", multiple=True, metavar="列名=字段",
+              help="指明表头的含义，可重复，例如 --map 2024年预期目标=指标及目标（也可写在工作区 columns.yaml）")
+def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, column_map):
     """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
     from .import_workspace import import_files
 
     report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
-                          dry_run=dry_run, force=force)
+                          dry_run=dry_run, force=force, column_map=list(column_map))
     for line in report.lines:
         click.echo(line)
     for line in report.warnings:

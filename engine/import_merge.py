@@ -31,6 +31,16 @@ def indicator_target_text(name: str, annual: str | None) -> str:
     return annual if annual.startswith(stem[:4]) else f"{stem}{annual}"
 
 
+def task_targets(text: str, annual: str | None) -> list[dict]:
+    """A task's targets from its text; when the table states them in a separate 全年目标 column
+    ("推进农村公路建设" | "新改建农村公路120公里"), from that column, which then holds the figures."""
+    if annual and annual.strip() not in ("/", "／", "—", "-", "无"):
+        stated = extract.read_targets(annual)
+        if any(t.get("quantity") is not None for t in stated):
+            return stated
+    return extract.read_targets(text)
+
+
 def compact(value):
     """Readings as a clerk wants to read them: no null keys, short number lists on one line ([6, 12])."""
     if isinstance(value, dict):
@@ -141,11 +151,15 @@ class Merger:
             self.put(node, "plan", "annual_target_text", record.annual_target)
         else:
             self.put(node, "plan", "text", record.text)
+            self.put(node, "plan", "annual_target_text", record.annual_target)  # a separate 全年目标 column
         for key in ("leaders", "lead_units", "coop_units"):
             self.put(node, "plan", key, getattr(record, key))
         if not node.get("reviewed"):
-            text = indicator_target_text(record.name or record.text, node.get("annual_target_text")) if kind == "indicators" else node["text"]
-            self.put(node, "plan", "targets", compact(extract.read_targets(text)), allow_empty=True)
+            if kind == "indicators":
+                targets = extract.read_targets(indicator_target_text(record.name or record.text, node.get("annual_target_text")))
+            else:
+                targets = task_targets(node["text"], node.get("annual_target_text"))
+            self.put(node, "plan", "targets", compact(targets), allow_empty=True)
         for key in ("leaders", "lead_units", "coop_units", "targets"):
             node.setdefault(key, CommentedSeq())
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .import_columns import split_named_target
 from .import_headers import HeaderMap
 from .tables import SourceTable
 
@@ -118,9 +119,13 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
         if not text and not name:
             notes.append(f"{table.ref(index)}：没有任务或指标文字，已跳过")
             continue
+        annual = clean_text(cell(row, "annual_target")) or None
+        if header.name_holds_target and name:  # "地区生产总值增长6%左右" names the indicator and states its target
+            name, named_target = split_named_target(name)
+            annual = annual or named_target
         records.append(RowRecord(
             ref=table.ref(index), text=text or name, seq=seq, category=category, name=name,
-            annual_target=clean_text(cell(row, "annual_target")) or None,
+            annual_target=annual,
             leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
             coop_units=split_names(cell(row, "coop_units")),
             progress=clean_text(cell(row, "progress")) if "progress" in cols else None,

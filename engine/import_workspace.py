@@ -15,7 +15,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .errors import InputError, Problem
 from .facts import load_plan, load_progress, period_months
 from .import_diff import plan_changes, progress_changes
-from .import_headers import find_header
+from .import_columns import load_workspace_columns, parse_column_map
+from .import_headers import FIELD_LABELS, describe_missing, find_header
 from .import_merge import Merger, child
 from .import_state import ImportState
 from .lock import LOCK_NAME, workspace_lock
@@ -67,12 +68,12 @@ def _new_plan(region: str, year: int) -> CommentedMap:
 
 def import_files(files: list[str], into: str, *, region: str | None = None, year: int | None = None,
                  period: str | None = None, as_of: str | None = None, sheet: str | None = None,
-                 dry_run: bool = False, force: bool = False) -> ImportReport:
+                 dry_run: bool = False, force: bool = False, column_map: list[str] | None = None) -> ImportReport:
     root = Path(into)
     existed = root.exists()
     try:
         with workspace_lock(into, create=not dry_run):
-            return _import(files, into, region, year, period, as_of, sheet, dry_run, force)
+            return _import(files, into, region, year, period, as_of, sheet, dry_run, force, column_map)
     except BaseException:
         if not existed and root.is_dir():  # a failed first import leaves nothing behind
             (root / LOCK_NAME).unlink(missing_ok=True)
@@ -81,9 +82,11 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
         raise
 
 
-def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> ImportReport:
+def _import(files, into, region, year, period, as_of, sheet, dry_run, force, column_map=None) -> ImportReport:
     report = ImportReport()
     root = Path(into)
+    # the clerk's column names: the workspace's columns.yaml, then --map on top (the command line is the latest word)
+    overrides = load_workspace_columns(root) | parse_column_map(column_map or [])
     state = ImportState(root, force)
     plan_path = root / "plan.yaml"
     if period is not None:
@@ -116,9 +119,9 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
         rows_in_file, empty = 0, []  # empty: header-only tables, with the notes on the rows they skipped
         for table in read_tables(file, sheet):
             report.warnings.extend(f"{table.source} {w}" for w in table.warnings)  # e.g. formulas never calculated
-            header = find_header(table.rows)
+            header = find_header(table.rows, title=table.title, overrides=overrides)
             if header is None:
-                report.warnings.append(f"{table.source} {table.location}：未找到可识别的表头，已跳过")
+                report.warnings.append(skipped_table_message(table, overrides))
                 continue
             tables_used += 1
             records, notes = table_records(table, header)
@@ -138,7 +141,8 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
                 merger.progress = _new_progress(period, as_of)
             status = annex_status(table.title)
             merger.merge(records, kind, table.source, status, has_progress)
-            report.lines.append(f"{table.source} {table.location}：{'指标' if kind == 'indicators' else '任务'} {len(records)} 行"
+            how = {"两行表头": "（两行表头）", "按内容": "（按内容识别列）"}.get(header.how, "")
+            report.lines.append(f"{table.source} {table.location}{how}：{'指标' if kind == 'indicators' else '任务'} {len(records)} 行"
                                 f"{'，含进展' if has_progress else ''}{f'，标题表明状态「{status}」（仅记为上报状态）' if status else ''}")
             if Path(table.source).name not in [str(s) for s in plan.get("source") or []]:
                 child(plan, "source").append(Path(table.source).name)
@@ -167,6 +171,18 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force) -> 
     if not dry_run:
         state.save()
     return report
+
+
+def skipped_table_message(table, overrides: dict | None = None) -> str:
+    """Why a table was skipped, and how the clerk can fix it without code."""
+    headers, missing = describe_missing(table.rows, overrides=overrides)
+    found = "、".join(f"「{h}」" for h in headers[:12]) or "（前几行都是空的）"
+    example = headers[0] if headers else "列名"
+    fields = "、".join(FIELD_LABELS[k] for k in ("text", "name", "name_target", "annual_target", "leaders", "lead_units", "progress"))
+    return (f"{table.source} {table.location}：未找到可识别的表头，已跳过。前几行中的表头：{found}；"
+            f"仍缺：{'；'.join(missing) or '可识别的任务或指标列'}。"
+            f"可用 --map 指明列的含义，例如 --map {example}=目标任务（字段可写：{fields}），"
+            f"或写入工作区的 columns.yaml（columns: {{{example}: 目标任务}}）后重新导入")
 
 
 def _new_progress(period: str, as_of: str | None) -> CommentedMap:
