@@ -42,7 +42,7 @@ def period_label(period: str) -> str:
 def data_digest(ws_path: Path, period: str) -> str:
     digest = hashlib.sha256()
     for path in [ws_path / "plan.yaml", ws_path / "progress" / f"{period}.yaml", ws_path / "waivers.yaml"]:
-        if path.exists():
+        if path.is_file():  # not exists(): a FIFO would block read_bytes(); the loaders refuse it by name
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return "sha256:" + digest.hexdigest()[:16]
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from engine.errors import InputError
+from engine.input_gate import refuse_xml_doctype
 from engine.library_messages import broken_file
 from engine.tables import SourceTable
 
@@ -88,6 +90,11 @@ def _open(path):
         raise _fail(path, "压缩包中没有 Word 正文（word/document.xml），不是 .docx 文件", save_as)
     if sum(i.file_size for i in infos.values()) > _MAX_XML_BYTES:
         raise _fail(path, "文件解压后过大，拒绝读取", "请确认文件来源，或拆分后再导入")
+    try:
+        with zipfile.ZipFile(p) as z:
+            refuse_xml_doctype(z, path, "Word")  # python-docx leaves entities unresolved: text would be lost
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
+        raise _fail(path, "文件已损坏，无法解压", "请重新获取原文件") from e
     import docx  # deferred: only needed once the file looks like a docx
 
     try:

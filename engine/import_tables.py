@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 from pathlib import Path
 
 from .errors import InputError
-from .input_gate import MAX_TABLE_BYTES, check_input_file
+from .input_gate import MAX_TABLE_BYTES, check_input_file, refuse_xml_doctype
 from .tables import SourceTable
 from .xlsx_layout import apply_merges, scan_layout
 
@@ -118,6 +118,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
         with zipfile.ZipFile(path) as archive:  # declared sizes are enforced while inflating
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise InputError("Excel 文件解压后过大，拒绝读取", file=str(path), hint="请确认文件来源，或拆分后再导入")
+            refuse_xml_doctype(archive, path, "Excel")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _BROKEN as exc:
         raise InputError(f"{broken}：{exc.__class__.__name__}", file=str(path)) from None

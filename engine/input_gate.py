@@ -42,3 +42,49 @@ def check_input_file(path: str | Path, max_bytes: int, what: str = "文件", err
         raise error(f"文件过大（{_size_text(info.st_size)}），超过 {_size_text(max_bytes)} 上限，拒绝读取", file=str(path),
                     hint="请确认文件来源，或拆分后再读取")
     return info
+
+
+
+_PROLOG_LIMIT = 1 * MB  # how far to look for the root element; a real prolog is one line
+
+
+def refuse_xml_doctype(archive, path: str | Path, kind: str) -> None:
+    """Refuse a .docx/.xlsx whose XML parts declare a DTD. Word, Excel and WPS never write one; with it, an
+    internal entity (`<!ENTITY x "新建">` … `&x;道路`) reaches python-docx unresolved and the text after it is
+    silently dropped, and an external one is an XXE attempt. Only each part's prolog (before its root element)
+    is read, so the check costs one small read per part."""
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as stream:
+            head, declared, rooted = b"", False, False
+            while not rooted and len(head) < _PROLOG_LIMIT:
+                chunk = stream.read(64 * 1024)
+                if not chunk:
+                    break
+                head += chunk
+                encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+                declared, rooted = _scan_prolog(head.decode(encoding, "replace"))
+        if declared:
+            raise InputError(f"{kind} 文件的 {info.filename} 中含有 DTD 声明（<!DOCTYPE>），正常保存的文件不会有，拒绝读取",
+                             file=str(path), hint=f"其中的实体（&…;）会使文字丢失；请在 {kind}/WPS 中打开后另存为新文件，再导入")
+
+
+def _scan_prolog(text: str) -> tuple[bool, bool]:
+    """(a DTD is declared, the root element was reached): comments and <?…?> are skipped up to the first `<name`."""
+    i = 0
+    while True:
+        j = text.find("<", i)
+        if j < 0 or j + 1 >= len(text):
+            return False, False
+        if text.startswith("<!--", j):
+            end, skip = text.find("-->", j), 3
+        elif text.startswith("<?", j):
+            end, skip = text.find("?>", j), 2
+        elif text.startswith("<!", j):  # <!DOCTYPE (nothing else may stand before the root)
+            return True, True
+        else:
+            return False, True
+        if end < 0:
+            return False, False
+        i = end + skip

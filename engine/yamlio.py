@@ -20,10 +20,10 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .input_gate import MAX_YAML_BYTES, check_input_file
 from .library_messages import YAML_FALLBACK, YAML_HINT, yaml_problem, yaml_reader_error
 from .yaml_build import MAX_ALIAS_NODES, MAX_DEPTH, LocDict, LocList, build  # noqa: F401  (re-exported)
 
-MAX_YAML_BYTES = 64 * 1024 * 1024
 
 
 def _node_budget_check(text: str, path: str) -> None:
@@ -76,11 +76,9 @@ def _hint(problem) -> str | None:
     return YAML_HINT if yaml_problem(problem) == YAML_FALLBACK else None
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, max_bytes: int = MAX_YAML_BYTES) -> str:
+    check_input_file(path, max_bytes, "YAML 文件")  # a FIFO, a device or an oversized file is never opened
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise InputError(f"文件过大（{size // 1024 // 1024} MB），超过 64 MB 上限", file=str(path))
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("文件不存在", file=str(path)) from None

@@ -280,7 +280,7 @@ def load_rulebook(directory: str | Path, params_text: str | None = None) -> Rule
         if path.is_file() and path.name.endswith(MISNAMED):
             errors.add("规则文件的扩展名应为 .yaml（小写），此文件不会被读取", file=str(path), hint=f"请改名为 {path.name.split('.')[0]}.yaml")
     digest = hashlib.sha256()
-    params_bytes = params_text.encode("utf-8") if params_text is not None else params_path.read_bytes()
+    params_bytes = params_text.encode("utf-8") if params_text is not None else (params_path.read_bytes() if params_path.is_file() else b"")
     digest.update(b"params.yaml\0" + params_bytes + b"\0")
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

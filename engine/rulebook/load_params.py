@@ -11,6 +11,7 @@ import difflib
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
+from ..input_gate import MAX_RULE_BYTES
 from ..yamlio import LocDict, load_yaml_text, read_text, where
 from .hints import number_hint, show, suggest
 from .ir import STATUSES_INDICATOR, STATUSES_TASK
@@ -39,9 +40,9 @@ def read_source(path: Path) -> str:
     """read_text, but a non-UTF-8 file is located to line:col and a GBK file is named as such
     (Windows Notepad and WPS save GBK by default)."""
     try:
-        return read_text(path)
+        return read_text(path, MAX_RULE_BYTES)  # a 50 MB rule file is refused before it is parsed
     except InputError as exc:
-        raw = path.read_bytes() if path.is_file() else b""
+        raw = path.read_bytes() if path.is_file() and path.stat().st_size <= MAX_RULE_BYTES else b""
         try:
             raw.decode("utf-8-sig")
         except UnicodeDecodeError as bad:
