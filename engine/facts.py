@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,9 +177,14 @@ def _check_reading(node, label: str, errors: Collector, pos: dict | None = None)
                     isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value) and value[0] <= value[1]):
                 errors.add(f"{label} 的 span 应为两个字符位置 [起, 止]，实为「{str(value)[:40]}」", field="span", **where(node, key))
                 ok = False
+        elif isinstance(value, float) and not math.isfinite(value) and expected is not None:
+            # `.inf`, `1e400` or `.nan` typed by hand: no rule can compare it, so it is bad input, not an engine error
+            what = "非数（.nan）" if value != value else ("负无穷大" if value < 0 else "无穷大")
+            errors.add(f"{label} 的 {key} 应为有限数字，实为{what}", field=str(key), hint="请填写实际数值，例如 6.5",
+                       **where(node, key))
+            ok = False
         elif expected is not None and value is not None and (
-                not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)
-                or (isinstance(value, float) and value != value)):  # NaN compares false with everything
+                not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)):
             errors.add(f"{label} 的 {key} 应为{_TYPE_ZH.get(expected, '数字')}，实为「{str(value)[:40]}」", field=str(key), **where(node, key))
             ok = False
         elif key == "data_period" and isinstance(value, dict):
