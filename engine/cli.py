@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .cli_options import echo_engine_notice, engine_option
+from .cli_zh import ZhGroup
 from .errors import DubanError
 
 EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -21,7 +22,7 @@ def _fail(exc: DubanError) -> None:
     sys.exit(exc.exit_code)
 
 
-class DubanGroup(click.Group):
+class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
     """Turns every error into a Chinese message and the documented exit code."""
 
     def invoke(self, ctx):
@@ -46,7 +47,7 @@ class DubanGroup(click.Group):
 
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="duban")
+@click.version_option(package_name="duban", message="%(prog)s 版本 %(version)s")
 def main():
     """督办：政府工作报告重点任务推进情况的规则引擎督查工具。"""
 

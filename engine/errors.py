@@ -5,7 +5,20 @@ Exit codes (the CLI contract): 2 = bad input (facts, rules, tables, templates), 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0/C1 controls (ESC starts ANSI sequences), DEL, and the bidi overrides that reorder a line on screen
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text, *, one_line: bool = False) -> str:
+    """Text safe to echo on a terminal: each control character shown as \\xNN, so an escape sequence in a
+    file name or a cell cannot recolour, move or clear the screen (and the clerk sees it is there)."""
+    pattern = _UNPRINTABLE_OR_BREAK if one_line else _UNPRINTABLE
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       str(text))
 
 
 @dataclass
@@ -20,7 +33,7 @@ class Problem:
     def format(self) -> str:
         where = ""
         if self.file:
-            where = str(self.file)
+            where = printable(self.file, one_line=True)
             if self.line:
                 where += f":{self.line}"
                 if self.col:
@@ -28,10 +41,10 @@ class Problem:
             where += ": "
         text = where
         if self.field:
-            text += f"字段「{self.field}」："
-        text += self.message
+            text += f"字段「{printable(self.field, one_line=True)}」："
+        text += printable(self.message)
         if self.hint:
-            text += f"（{self.hint}）"
+            text += f"（{printable(self.hint)}）"
         return text
 
 

@@ -13,6 +13,8 @@ _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"\n]*\"|'[^'\n]*'")
 _OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 # a token with a dot or slash in it is a file name, a path or a version (result.json, rules/, 2023-09.yaml)
 _PATHLIKE = re.compile(r"[\w<>@~\\-]*(?:[./\\][\w<>@~*-]+)+[/\\]?|[\w-]+/")
+# identifiers with _ - or digits (durable_rules, export-params, YYYY-MM, R-GR-01) are names, not words
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_-]*")
 _WORD = re.compile(r"[A-Za-z]{4,}")
 # names of formats and programs a Chinese sentence uses as they are
 NAMES = {"yaml", "excel", "word", "powerpoint", "office", "json", "html", "unicode", "markdown", "duban"}
@@ -23,4 +25,4 @@ def english_words(text: str, allowed=()) -> list[str]:
     rest = _QUOTED.sub(" ", text)
     rest = _OPTION.sub(" ", rest)
     rest = _PATHLIKE.sub(" ", rest)
-    return [w for w in _WORD.findall(rest) if w.lower() not in allowed]
+    return [t for t in _TOKEN.findall(rest) if _WORD.fullmatch(t) and t.lower() not in allowed]
