@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import extract
+from .derive_words import add_word_readings
 from .facts import Entry, Item, Workspace, period_months
 
 PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
@@ -85,6 +86,7 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Deri
         record["data_end_month"] = end_month
         record["data_lag_months"] = month - end_month
         evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
+    add_word_readings(record, evidence, targets, names, text, tp)
     actual = [m for m in entry.measures if not m.get("forecast")]
     if entry.measures and not actual:
         record["forecast_only"] = True

@@ -1,0 +1,87 @@
+"""Readings a report states in words instead of figures (issue 14, mechanisms 6-7).
+
+- completion without a number (已竣工, 已全部完工, 已建成投用 …): `done_stated`;
+- the stage a milestone target demands (开工 2, 建成 4, 投用 5) against the stage reached: `stage_gap`;
+- stated comparisons (低于目标1.2个百分点, 滞后序时进度6.5个百分点, 完成年度目标的61.5%, 超序时进度):
+  a gap or ratio taken directly, only where no figure was matched (numbers decide first);
+- the report's own verdict / approved-change / not-started words are flags (rules/lexicon/flags.yaml).
+"""
+
+from __future__ import annotations
+
+from .extract.comparisons import find_comparisons
+from .extract.numbers import normalize
+
+# the rung a target's verb demands; 加快建设X / 推进Y (ongoing work) demand none
+_VERB_RUNG = {"开工": 2, "开建": 2, "动工": 2, "新开工": 2, "开工建设": 2, "启动建设": 2,
+              "建成": 4, "基本建成": 4, "全面建成": 4, "新建": 4, "建成改造": 4, "完工": 4, "基本完工": 4, "竣工": 4}
+_FAMILY_RUNG = {"开工": 2, "投用": 5}
+_PREPARATORY = ("前期工作", "前期", "可研", "规划设计", "方案设计")
+
+
+def target_rung(target: dict) -> int | None:
+    """The stage rank a milestone target asks for this year, or None (no stage named)."""
+    if target.get("kind") != "milestone":
+        return None
+    obj = (target.get("object") or "").rstrip("。；，")
+    if obj.endswith(_PREPARATORY):
+        return 1  # 加快推进X前期工作: being at 前期 is the aim
+    verb, family = target.get("verb") or "", target.get("verb_family")
+    if verb in _VERB_RUNG:
+        return _VERB_RUNG[verb]
+    return _FAMILY_RUNG.get(family)
+
+
+def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_names: list[str],
+                      text: str, tp: float) -> None:
+    """Fill the fields read from words; never overwrite a figure matched from numbers."""
+    rungs = [r for r in (target_rung(t) for t in targets) if r is not None]
+    if rungs:
+        record["target_stage_rank"] = max(rungs)
+        if "stage_rank" in record:
+            record["stage_gap"] = record["target_stage_rank"] - record["stage_rank"]
+            evidence["stage_gap"] = evidence.get("stage", {})
+    stage_rank = record.get("stage_rank")
+    needed = max(4, record.get("target_stage_rank", 4))  # 已完工 does not satisfy 建成投用
+    if "已完成" in flag_names and "预计完成" not in flag_names and (stage_rank is None or stage_rank >= needed):
+        record["done_stated"] = True  # a lower stage stated anywhere means part is not finished
+    _stated_comparisons(record, evidence, targets, text, tp)
+
+
+def _stated_comparisons(record: dict, evidence: dict, targets: list[dict], text: str, tp: float) -> None:
+    found = find_comparisons(normalize(text))
+    if not found:
+        return
+    growth_targets = [t for t in targets if t.get("kind") == "growth" and t.get("quantity") is not None]
+    growth_task = bool(growth_targets) or record.get("target_kind") == "growth"
+    for c in found:
+        c["quote"] = text[c["span"][0]:c["span"][1]]
+        quote = {"quote": c["quote"], "span": c["span"], "source": "progress", "reason": f"进展直接写明（{c['name']}）"}
+        kind, value = c["kind"], c["value"]
+        if kind == "target_ratio" and not growth_task and "ratio" not in record:
+            _set_ratio(record, evidence, value, tp, quote)
+        elif kind == "time_gap" and "ratio" not in record and "growth_shortfall" not in record:
+            _set_ratio(record, evidence, round(tp - value, 4), tp, quote)
+        elif kind == "target_gap" and "growth_shortfall" not in record and "ratio" not in record:
+            record["growth_shortfall"] = value
+            if growth_targets and growth_targets[0].get("direction") != "以内":
+                target = growth_targets[0]
+                record["growth_target"] = round(float(target["quantity"]), 4)
+                record["growth_actual"] = round(float(target["quantity"]) - value, 4)
+                if target.get("direction"):
+                    record["direction"] = target["direction"]
+                quote = dict(quote, target_quote=target.get("quote", ""))
+            for key in ("growth_shortfall", "growth_target", "growth_actual"):
+                if key in record:
+                    evidence[key] = quote
+        elif kind == "time_ahead":
+            record["ahead_stated"] = True
+            evidence["ahead_stated"] = quote
+
+
+def _set_ratio(record: dict, evidence: dict, ratio: float, tp: float, quote: dict) -> None:
+    record["ratio"] = ratio
+    record["shortfall"] = round(tp - ratio, 4)
+    record["lead"] = round(ratio - tp, 4)
+    for key in ("ratio", "shortfall", "lead"):
+        evidence[key] = quote

@@ -1,0 +1,195 @@
+"""Readings stated in words (issue 14, mechanisms 6-7): stated comparisons, completion without a number,
+not-started judged against the month, the report's own verdict, approved changes.
+
+Each case runs the whole path a task takes: plan text → targets, progress text → reading, derive → rules
+(plain evaluator) → status. Real Fuling texts are quoted from tests/fixtures/fuling/fuling_2023q3_tasks.csv;
+cases marked `# hand-written` are phrased unlike Fuling on purpose (other verbs, periods, punctuation).
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from engine import extract
+from engine.classify import classify
+from engine.derive import derive_item, time_progress
+from engine.evaluate.plain import PlainEvaluator
+from engine.extract.comparisons import find_comparisons, load_comparisons
+from engine.extract.lexicon import LexiconError
+from engine.extract.numbers import normalize
+from engine.facts import Entry, Item
+from engine.rulebook.load import load_rulebook
+
+from .conftest import RULES
+
+BOOK = load_rulebook(RULES)
+EVAL = PlainEvaluator(BOOK.rules)
+
+
+def judge(task: str, progress: str, period: str = "2023-09"):
+    item = Item(id="T1", kind="task", text=task, seq="1", targets=extract.read_targets(task))
+    reading = extract.read_progress(progress, period)
+    entry = Entry(id="T1", text=progress, measures=reading["measures"], data_period=reading["data_period"],
+                  stage=reading["stage"], flags=reading["flags"])
+    tp = time_progress(period, None, BOOK.params)
+    derived = derive_item(item, entry, period, tp)
+    fired = EVAL.evaluate([derived.record])
+    return classify([derived], fired, BOOK)[0]
+
+
+# --- the lexicon's own examples -------------------------------------------------------------------
+
+COMPARISON_EXAMPLES = [(e["name"], ex) for e in yaml.safe_load((RULES / "lexicon" / "comparisons.yaml").read_text(
+    encoding="utf-8"))["entries"] for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("name,example", COMPARISON_EXAMPLES, ids=[f"{n}:{ex['text'][:12]}" for n, ex in COMPARISON_EXAMPLES])
+def test_comparison_lexicon_example(name, example):
+    found = find_comparisons(normalize(example["text"]))
+    expect = example["expect"]
+    if expect.get("none"):
+        assert not found, found
+        return
+    assert any(c["kind"] == expect["kind"] and (expect.get("value") is None or abs(c["value"] - expect["value"]) < 1e-6)
+               for c in found), found
+
+
+def test_quotes_index_the_original_text():
+    text = "１－５月增速3.1%，距全年目标还差2.4个百分点"  # hand-written, full-width digits
+    c = extract.read_progress(text, "2023-05")["comparisons"][0]
+    assert c["quote"] == text[c["span"][0]:c["span"][1]] and c["quote"].endswith("百分点")
+
+
+def test_bad_comparison_lexicon_is_a_chinese_error(tmp_path):
+    (tmp_path / "comparisons.yaml").write_text(
+        "entries:\n  - name: 坏\n    kind: target_gap\n    patterns: ['低于(']\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="comparisons.yaml 第1条（坏）"):
+        load_comparisons(tmp_path)
+    (tmp_path / "comparisons.yaml").write_text(
+        "entries:\n  - name: 无组\n    kind: target_gap\n    patterns: ['低于目标\\d+个百分点']\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="命名组"):
+        load_comparisons(tmp_path)
+
+
+# --- stated comparisons decide when no figure is matched --------------------------------------------
+
+@pytest.mark.parametrize("task,progress,period,status,field,value", [
+    # hand-written: growth gap only, no actual growth figure
+    ("社会消费品零售总额增长8%。", "1-5月，社消零总额低于目标1.2个百分点。", "2023-05", "滞后", "growth_shortfall", 1.2),
+    ("规上工业增加值增长7%。", "上半年,高于目标0.8个百分点", "2023-06", "正常", "growth_shortfall", -0.8),  # hand-written
+    ("全社会固定资产投资增长10%左右。", "前三季度塌目标3个百分点，降幅收窄。", "2023-09", "滞后", "growth_shortfall", 3.0),  # hand-written
+    # hand-written: time gap on an amount target without the amount
+    ("完成重点项目投资50亿元。", "1-11月完成投资，滞后序时进度6.5个百分点。", "2023-11", "正常", "shortfall", 0.065),
+    ("完成重点项目投资50亿元。", "1-11月完成投资，滞后序时进度26.5个百分点。", "2023-11", "滞后", "shortfall", 0.265),  # hand-written
+    # hand-written: ratio to the annual target
+    ("新建农村公路200公里。", "完成年度目标的61.5%。", "2023-09", "正常", "ratio", 0.615),
+    ("新建农村公路200公里。", "1-5月完成任务量的12.3%", "2023-05", "滞后", "ratio", 0.123),  # hand-written
+    ("实现农村改厕3000户。", "上半年完成全年任务的六成。", "2023-06", "超时序", "ratio", 0.6),  # hand-written
+])
+def test_stated_comparison_decides(task, progress, period, status, field, value):
+    j = judge(task, progress, period)
+    assert j.derived.record[field] == pytest.approx(value)
+    assert j.status == status, j.status_reason
+
+
+def test_real_fuling_ratio_to_plan_is_kept_from_the_figure():
+    # Fuling seq 11: the matched 214.4亿元 decides; the stated 80.5% agrees and must not overwrite it
+    j = judge("完成重点项目投资263亿元。", "三季度已完成投资214.4亿元，达年度投资计划80.5%，超时序进度。")
+    assert j.derived.record["ratio"] == pytest.approx(214.4 / 263, abs=1e-3)
+    assert j.status in ("正常", "超时序")
+
+
+def test_real_fuling_point_gap_against_target_is_not_against_city_average():
+    # Fuling seq 3: "高于全市平均0.2个百分点" is not a gap to the target
+    assert not find_comparisons(normalize("三季度，一般公共预算收入增长14.1%，高于全市平均0.2个百分点。"))
+
+
+def test_ahead_in_words_without_figure_is_normal():
+    j = judge("完成年度招商引资任务。", "各项工作按时序推进，超序时进度。")  # hand-written
+    assert j.derived.record.get("ahead_stated") is True
+    assert j.status == "正常"
+
+
+# --- completion without a number (mechanism 7) --------------------------------------------------------
+
+@pytest.mark.parametrize("task,progress", [
+    ("改造5座公厕。", "5座公厕改造已全部完工，并通过验收。"),  # hand-written
+    ("建成投用区图书馆新馆。", "区图书馆新馆已建成投用。"),  # hand-written
+    ("新建污水管网12公里。", "管网工程已竣工。"),  # hand-written
+    ("建成投用乌杨树体育运动公园。", "乌杨树体育运动公园已建成投用。"),  # Fuling seq 185 phrasing
+])
+def test_completion_in_words_is_done(task, progress):
+    j = judge(task, progress)
+    assert j.status == "已完成", j.status_reason
+
+
+@pytest.mark.parametrize("task,progress", [
+    ("改造5座公厕。", "项目尚未完工，预计年底完工。"),  # hand-written
+    ("新建污水管网12公里。", "已完成总工程量的60%。"),  # hand-written
+    ("改造5座公厕。", "已完成3座，剩余2座正在施工。"),  # hand-written
+    ("建成投用区图书馆新馆。", "主体工程已完工，正在进行装修。"),  # hand-written
+    ("建成投用“长涪汇”城市会客厅。", "长涪汇项目部分区域对外开放。"),  # Fuling seq 182 (part only)
+])
+def test_partial_or_forecast_completion_is_not_done(task, progress):
+    j = judge(task, progress)
+    assert j.status != "已完成", j.status_reason
+
+
+def test_lower_rung_never_satisfies_a_higher_target():
+    j = judge("建成投用区图书馆新馆。", "区图书馆新馆已完工，正在进行设备调试。")  # hand-written
+    assert j.derived.record["target_stage_rank"] == 5 and j.derived.record["stage_gap"] == 1
+    assert j.status != "已完成"
+
+
+def test_completion_words_do_not_complete_an_ongoing_qualitative_task():
+    # Fuling seq 188: one part finished in an ongoing task
+    j = judge("常态化推动城市体检，推进海绵城市建设和国家节水型城市创建。",
+              "海绵城市建设积极推进，轴线公园海绵城市建设已完工，新增达标分区面积2.55平方公里。")
+    assert j.status != "已完成"
+
+
+# --- not started, judged against the month -------------------------------------------------------------
+
+@pytest.mark.parametrize("progress", [
+    "3个项目均未开工,正在办理用地手续",  # hand-written
+    "该项目尚未启动。",  # hand-written
+    "施工单位已确定，预计下月开工。",  # hand-written
+])
+def test_not_started_lags_late_but_not_in_march(progress):
+    task = "建成镇级污水处理站3座。"
+    late = judge(task, progress, "2023-09")
+    assert late.status == "滞后", late.status_reason
+    assert late.findings and any(f.rule == "R-ST-02" for f in late.findings)
+    early = judge(task, progress, "2023-03")
+    assert early.status == "正常", early.status_reason
+
+
+def test_still_preparing_lags_only_late_in_the_year():
+    task = "建成投用区档案馆新馆。"
+    progress = "项目仍在编制招标文件。"  # hand-written
+    assert judge(task, progress, "2023-11").status == "滞后"
+    assert judge(task, progress, "2023-09").status != "滞后"
+
+
+def test_preparatory_target_at_preparatory_stage_is_not_late():
+    # Fuling seq 21: the task is the 前期工作 itself
+    j = judge("加快推进太和抽水蓄能前期工作。", "有序推进太和抽水蓄能前期工作，项目预可研于6月8日通过三峡集团内部审查。", "2023-11")
+    assert j.status != "滞后"
+
+
+# --- the report's own verdict (mechanism 6) --------------------------------------------------------------
+
+@pytest.mark.parametrize("progress", [
+    "1-5月完成投资2.1亿元，进度较为滞后。",  # hand-written
+    "与全年目标有较大差距,下一步将加大力度",  # hand-written
+    "任务量仍未过半。",  # hand-written
+])
+def test_report_verdict_lags(progress):
+    j = judge("推进城乡供水一体化。", progress, "2023-06")
+    assert j.status == "滞后", j.status_reason
+
+
+def test_managing_laggards_is_not_a_verdict():
+    j = judge("推进城乡供水一体化。", "对进度滞后的项目逐一督导，建立周调度机制，各项工作有序推进。")  # hand-written
+    assert j.status == "正常", j.status_reason
