@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 from pathlib import Path
 
 from .errors import InputError
+from .library_messages import broken_file, csv_problem
 from .input_gate import MAX_TABLE_BYTES, check_input_file, refuse_xml_doctype
 from .tables import SourceTable
 from .xlsx_layout import apply_merges, scan_layout
@@ -63,7 +64,7 @@ def decode_text(data: bytes, path: str) -> str:
 
 
 def read_csv(path: Path) -> SourceTable:
-    text = decode_text(path.read_bytes(), str(path))
+    text = normalise_line_endings(decode_text(path.read_bytes(), str(path)))
     if "\x00" in text:
         raise InputError("文件中含有空字符，不像是文本表格", file=str(path))
     try:
@@ -72,14 +73,21 @@ def read_csv(path: Path) -> SourceTable:
         dialect = csv.excel
     csv.field_size_limit(16 * 1024 * 1024)
     rows, budget = [], _Budget(str(path))
+    reader = csv.reader(io.StringIO(text), dialect)
     try:
-        for row in csv.reader(io.StringIO(text), dialect):
+        for row in reader:
             rows.append([cell.strip() for cell in row])
             budget.add(len(row), where=f"第{len(rows)}行")
             budget.check_cells(rows[-1], f"第{len(rows)}行")
     except csv.Error as exc:
-        raise InputError(f"CSV 格式错误：{exc}", file=str(path)) from None
+        raise InputError(f"CSV 格式错误：{csv_problem(exc)}", file=str(path), line=reader.line_num or None) from None
     return SourceTable(source=str(path), location="CSV", rows=rows, row_refs=[f"第{i + 1}行" for i in range(len(rows))])
+
+
+def normalise_line_endings(text: str) -> str:
+    """CR-only (old Mac Excel) and mixed CR / CRLF / LF files read as LF: Python's csv refuses a bare CR
+    ("new-line character seen in unquoted field"), though the clerk's file is a perfectly good table."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 class _Budget:
@@ -121,7 +129,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
             refuse_xml_doctype(archive, path, "Excel")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _BROKEN as exc:
-        raise InputError(f"{broken}：{exc.__class__.__name__}", file=str(path)) from None
+        raise InputError(f"{broken}：{broken_file(exc, 'xlsx')}", file=str(path)) from None
     try:
         names = workbook.sheetnames
         if sheet is not None and sheet not in names:
@@ -148,7 +156,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
                                       row_refs=[f"工作表「{name}」第{i + 1}行" for i in range(len(rows))], warnings=warnings))
         return tables
     except _BROKEN as exc:
-        raise InputError(f"{broken}：{exc.__class__.__name__}", file=str(path)) from None
+        raise InputError(f"{broken}：{broken_file(exc, 'xlsx')}", file=str(path)) from None
     finally:
         workbook.close()
 

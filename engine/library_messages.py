@@ -181,6 +181,25 @@ def template_problem(message: str) -> str:
     return "模板写法不对"
 
 
+CSV_PROBLEMS = {
+    "field larger than field limit": "单元格内容过长，超过上限",
+    "new-line character seen in unquoted field": "未加引号的单元格中出现了换行符",
+    "unexpected end of data": "文件在引号内意外结束（引号未闭合？）",
+    "line contains nul": "文件中含有空字符",
+    "line contains null byte": "文件中含有空字符",
+}
+
+
+def csv_problem(exc) -> str:
+    """csv.Error in Chinese (the caller adds the line from reader.line_num)."""
+    text = str(exc).lower()
+    zh = next((z for en, z in CSV_PROBLEMS.items() if en in text), None)
+    if zh is None:
+        log.debug("csv error without a Chinese wording: %s", exc)
+        return "这一行的引号或分隔符写法不对"
+    return zh
+
+
 def broken_file(exc: BaseException, kind: str) -> str:
     """A corrupt .xlsx/.docx/zip (openpyxl, python-docx, zipfile, lxml): one Chinese sentence, no class names."""
     log.debug("unreadable %s: %s: %s", kind, type(exc).__name__, exc)

@@ -242,3 +242,21 @@ def test_broken_file_wordings():
     assert lm.broken_file(zipfile.BadZipFile("Bad CRC-32 for file 'xl/sharedStrings.xml'"), "xlsx") == "压缩数据已损坏（文件不完整或传输中出错）"
     assert lm.broken_file(KeyError("There is no item named 'word/document.xml' in the archive"), "docx") == "文件缺少必要的内部部件"
     assert lm.broken_file(ValueError("something else entirely"), "xlsx") == "文件内容已损坏或格式不对"
+
+
+@pytest.mark.parametrize("members", [
+    {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook><sheets>未闭合"},  # broken XML
+    {"[Content_Types].xml": "<Types/>"},  # a zip without a workbook
+    {"readme.txt": "不是表格"},
+], ids=["broken-xml", "no-workbook", "other-zip"])
+def test_corrupt_xlsx_names_no_library_class(tmp_path, members):
+    from engine.import_tables import read_tables
+
+    path = _zip(tmp_path / "任务表.xlsx", members)
+    with pytest.raises(InputError) as info:
+        read_tables(path)
+    shown = info.value.format()
+    assert "无法打开 Excel 文件（文件损坏或不是 .xlsx）：" in shown, shown
+    assert english_words(shown) == [], shown
+    for name in ("KeyError", "BadZipFile", "ParseError", "InvalidFileException", "ValueError"):
+        assert name not in shown, shown
