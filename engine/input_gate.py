@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from .errors import InputError
+from .library_messages import os_problem
 
 MB = 1024 * 1024
 MAX_TABLE_BYTES = 200 * MB  # .xlsx / .docx / .csv handed to `duban import`
@@ -31,7 +32,7 @@ def check_input_file(path: str | Path, max_bytes: int, what: str = "文件", err
     except FileNotFoundError:
         raise error("文件不存在", file=str(path)) from None
     except OSError as exc:  # a symlink loop, a name too long, no permission
-        raise error(f"无法读取文件（{exc.strerror or '系统拒绝访问'}）", file=str(path)) from None
+        raise error(f"无法读取文件（{os_problem(exc)}）", file=str(path)) from None
     if stat.S_ISDIR(info.st_mode):
         raise error(f"这是一个目录，不是{what}", file=str(path))
     if not stat.S_ISREG(info.st_mode):

@@ -8,6 +8,7 @@ that never contains the English: that goes to the debug log only, for whoever de
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 
@@ -213,3 +214,17 @@ def broken_file(exc: BaseException, kind: str) -> str:
     if "xml" in text or "syntax" in text or "parse" in text:
         return "文件内部的 XML 内容已损坏"
     return "文件内容已损坏或格式不对"
+
+
+OS_PROBLEMS = {
+    errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.ENOENT: "文件不存在",
+    errno.ELOOP: "符号链接形成了循环", errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EISDIR: "这是一个目录", errno.ENOTDIR: "路径中有一段不是目录", errno.EIO: "读取出错（磁盘或网络盘故障？）",
+    errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘是只读的", errno.EBUSY: "文件正被其他程序占用",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """An OSError's reason in Chinese (strerror is English, or the system's language on Windows)."""
+    log.debug("os error: %s", exc)
+    return OS_PROBLEMS.get(getattr(exc, "errno", None), "系统拒绝访问")

@@ -260,3 +260,29 @@ def test_corrupt_xlsx_names_no_library_class(tmp_path, members):
     assert english_words(shown) == [], shown
     for name in ("KeyError", "BadZipFile", "ParseError", "InvalidFileException", "ValueError"):
         assert name not in shown, shown
+
+
+def test_os_errors_in_our_words(tmp_path):
+    from engine.input_gate import check_input_file
+
+    loop = tmp_path / "循环.csv"
+    loop.symlink_to(loop.name)  # hand-written: a link pointing at itself
+    with pytest.raises(InputError) as info:
+        check_input_file(loop, 1024)
+    assert "无法读取文件（符号链接形成了循环）" in info.value.format(), info.value.format()
+    long_name = tmp_path / ("长" * 300 + ".csv")
+    with pytest.raises(InputError) as info:
+        check_input_file(long_name, 1024)
+    assert "文件名或路径过长" in info.value.format()
+    assert english_words(info.value.format()) == []
+    assert lm.os_problem(OSError(12345, "Some new reason")) == "系统拒绝访问"
+
+
+def test_memo_docx_that_python_docx_refuses(tmp_path):
+    from engine.audit.memo_read import _docx_blocks
+
+    path = _zip(tmp_path / "督查报告.docx", {"word/document.xml": "<w:document>未闭合"})
+    with pytest.raises(InputError) as info:
+        _docx_blocks(path)
+    shown = info.value.format()
+    assert "无法读取 Word 文件：" in shown and english_words(shown) == [], shown

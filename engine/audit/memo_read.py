@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..library_messages import broken_file
 
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
 ANNEX_RE = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*附件\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})(?![0-9０-９年月日号%])"
@@ -119,7 +120,7 @@ def _docx_blocks(path: Path) -> list[Block]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a broken package
-        raise InputError(f"无法读取 Word 文件：{exc.__class__.__name__}", file=str(path), field="--memo") from None
+        raise InputError(f"无法读取 Word 文件：{broken_file(exc, 'docx')}", file=str(path), field="--memo") from None
     blocks, para_no, table_no = [], 0, 0
     for part in document.iter_inner_content():
         if isinstance(part, Table):

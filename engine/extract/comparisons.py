@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..library_messages import regex_problem
 from .lexicon import LEXICON_DIR, LexiconError, _read
 
 KINDS = ("target_gap", "time_gap", "time_ahead", "target_ratio")
@@ -31,7 +32,7 @@ def _compile(stem: str, i: int, name: str, rx: str) -> re.Pattern:
     try:
         return re.compile(rx)
     except re.error as exc:
-        raise LexiconError(f"词库文件 {stem}.yaml 第{i + 1}条（{name}）：「{rx}」不是合法的正则表达式（{exc}）") from None
+        raise LexiconError(f"词库文件 {stem}.yaml 第{i + 1}条（{name}）：「{rx}」不是合法的正则表达式（{regex_problem(exc)}）") from None
 
 
 def load_comparisons(directory: Path | str | None = None) -> tuple[ComparisonEntry, ...]:
