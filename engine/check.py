@@ -15,6 +15,7 @@ from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts import Workspace, load_workspace
 from .history import escalation
+from .render.names import output_file_names
 from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
 from .waivers import active_waivers, load_waivers, waiver_report
@@ -102,6 +103,7 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
             "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
         },
     }
+    result["file_names"] = output_file_names(result)  # one notice / leader file per name, even when names clean alike
     return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws, engine_notice=notice)
 
 

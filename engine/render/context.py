@@ -98,6 +98,10 @@ class ItemView:
     lag_text: str
     findings: tuple
     issues: tuple
+    # the names as the facts spell them: notices and leader pages are grouped by these, so two units whose names
+    # differ only by a control character (shown alike once cleaned) still get one notice each
+    raw_leaders: tuple = ()
+    raw_lead_units: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class UnitNotice:
     tasks: tuple
     reply_deadline: str
     reply_deadline_cn: str
+    raw_unit: str = ""  # the name as the facts spell it (result.json's file_names maps it to file_stem)
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,7 @@ class LeaderSummary:
     unclear: tuple
     normal_count: int
     by_status: dict
+    raw_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,7 @@ def _item(raw: dict) -> ItemView:
     issues = sorted((f for f in findings if f.severity != "info" and (f.status in (raw["status"], None))),
                     key=lambda f: rank.get(f.severity, 3))
     units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
+    raw_names = lambda key: tuple(str(u) for u in raw.get(key) or [])  # noqa: E731
     metrics = raw.get("metrics") or {}
     reason = clean(raw.get("status_reason")) or ""
     text = clean(raw.get("text")) or ""
@@ -231,7 +238,7 @@ def _item(raw: dict) -> ItemView:
         ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
         annual_target_text=clean(raw.get("annual_target_text")),
         lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in RED else "",
-        findings=tuple(findings), issues=tuple(issues))
+        findings=tuple(findings), issues=tuple(issues), raw_leaders=raw_names("leaders"), raw_lead_units=raw_names("lead_units"))
 
 
 def fold_duplicates(items: list[ItemView]) -> tuple:
@@ -263,29 +270,36 @@ def _reply_deadline(as_of: str) -> str:
     return (dt.date.fromisoformat(as_of) + dt.timedelta(days=REPLY_DAYS)).isoformat()
 
 
-def _notices(lagging: list[ItemView], period: str, as_of: str) -> tuple:
+def _stems(listed: dict | None, names: list[str]) -> dict[str, str]:
+    """File stems as result.json's file_names lists them (check computes them once), else computed here."""
+    if listed and all(n in listed for n in names):
+        return {n: listed[n].split("/", 1)[1] for n in names}
+    return unique_names(names)
+
+
+def _notices(lagging: list[ItemView], period: str, as_of: str, files: dict) -> tuple:
     by_unit: dict[str, list[ItemView]] = {}
     for task in lagging:
-        for unit in task.lead_units:
+        for unit in dict.fromkeys(task.raw_lead_units or task.lead_units):
             by_unit.setdefault(unit, []).append(task)
     units = sorted(by_unit)
-    stems = unique_names(units)
+    stems = _stems(files.get("notices"), units)
     deadline = _reply_deadline(as_of)
-    return tuple(UnitNotice(unit=u, number=f"{period}-{n:02d}", file_stem=stems[u], tasks=fold_duplicates(by_unit[u]),
-                            reply_deadline=deadline, reply_deadline_cn=cn_date(deadline))
+    return tuple(UnitNotice(unit=clean(u), number=f"{period}-{n:02d}", file_stem=stems[u], tasks=fold_duplicates(by_unit[u]),
+                            reply_deadline=deadline, reply_deadline_cn=cn_date(deadline), raw_unit=u)
                  for n, u in enumerate(units, 1))
 
 
-def _leaders(tasks: list[ItemView]) -> tuple:
-    names = sorted({name for t in tasks for name in t.leaders})
-    stems = unique_names(names)
+def _leaders(tasks: list[ItemView], files: dict) -> tuple:
+    names = sorted({name for t in tasks for name in t.raw_leaders or t.leaders})
+    stems = _stems(files.get("leaders"), names)
     out = []
     for name in names:
-        mine = [t for t in tasks if name in t.leaders]
+        mine = [t for t in tasks if name in (t.raw_leaders or t.leaders)]
         by_status: dict[str, int] = {}
         for t in mine:
             by_status[t.status] = by_status.get(t.status, 0) + 1
-        out.append(LeaderSummary(name=name, file_stem=stems[name], tasks=tuple(mine),
+        out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=tuple(mine),
                                  lagging=fold_duplicates([t for t in mine if t.status in LAGGING]),
                                  unclear=fold_duplicates([t for t in mine if t.status == "待核实"]),
                                  normal_count=sum(1 for t in mine if t.status in NORMAL), by_status=by_status))
@@ -313,7 +327,8 @@ def build_context(result: dict) -> RenderContext:
         normal_tasks=tuple(t for t in tasks if t.status in NORMAL),
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
-        notices=_notices(lagging, result["period"], as_of), leaders=_leaders(tasks),
+        notices=_notices(lagging, result["period"], as_of, result.get("file_names") or {}),
+        leaders=_leaders(tasks, result.get("file_names") or {}),
         units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
         leader_names=tuple(sorted({n for t in tasks for n in t.leaders})), statuses=statuses,
         rules=tuple(dict(r) for r in result.get("rules") or []), result=result)

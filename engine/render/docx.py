@@ -21,6 +21,14 @@ def docx_environment(workspace_dir: Path | None) -> SandboxedEnvironment:
     return make_environment(workspace_dir, autoescape=True)
 
 
+MAX_PROPERTY_CHARS = 255  # python-docx refuses longer core properties; the document body keeps the full text
+
+
+def _property(text: str) -> str:
+    """A region or unit name of 300 characters is data, not an error: only the file's metadata is shortened."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[:MAX_PROPERTY_CHARS - 1] + "…"
+
+
 def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str) -> bytes:
     try:
         tpl = DocxTemplate(str(path))
@@ -33,10 +41,10 @@ def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnv
     props = tpl.docx.core_properties
     when = as_of_time(ctx.as_of)
     # provenance travels with the file; times come from the data, not the clock (reproducible bytes)
-    props.title = title
-    props.subject = f"{ctx.region}{ctx.period_label}重点任务督查"
-    props.keywords = f"{ctx.workspace}; {ctx.period}; {ctx.as_of}; {ctx.rules_digest}; {ctx.data_digest}"
-    props.comments = ctx.provenance
+    props.title = _property(title)
+    props.subject = _property(f"{ctx.region}{ctx.period_label}重点任务督查")
+    props.keywords = _property(f"{ctx.workspace}; {ctx.period}; {ctx.as_of}; {ctx.rules_digest}; {ctx.data_digest}")
+    props.comments = _property(ctx.provenance)
     props.category = "督查报告"
     props.author = props.last_modified_by = "duban"
     props.created = props.modified = props.last_printed = when

@@ -37,3 +37,17 @@ def unique_names(names: list[str]) -> dict[str, str]:
         used.add(stem.lower())
         out[name] = stem
     return out
+
+
+NOTICE_STATUSES = ("严重滞后", "滞后")  # a lead unit with a task in one of these gets a 督办通知单
+
+
+def output_file_names(result: dict) -> dict:
+    """Which file holds whose notice or leader page, keyed by the name as the facts spell it; result.json carries
+    it, so when "区/局" and "区:局" (or two names differing by a control character) clean to the same file name
+    and one gets -2, a reader finds out which is which. The renderer takes its stems from here."""
+    tasks = result.get("tasks") or []
+    units = [u for t in tasks if t.get("status") in NOTICE_STATUSES for u in t.get("lead_units") or []]
+    leaders = [n for t in tasks for n in t.get("leaders") or []]
+    return {"notices": {u: f"notices/{s}" for u, s in unique_names(units).items()},
+            "leaders": {n: f"leaders/{s}" for n, s in unique_names(leaders).items()}}
