@@ -165,11 +165,19 @@ def test_not_started_lags_late_but_not_in_march(progress):
     assert early.status == "正常", early.status_reason
 
 
-def test_still_preparing_lags_only_late_in_the_year():
+def test_still_preparing_a_build_target_lags_from_q3_but_not_in_june():
     task = "建成投用区档案馆新馆。"
     progress = "项目仍在编制招标文件。"  # hand-written
-    assert judge(task, progress, "2023-11").status == "滞后"
+    assert judge(task, progress, "2023-09").status == "滞后"
+    assert judge(task, progress, "2023-06").status != "滞后"
+
+
+def test_still_preparing_a_start_target_lags_only_late_in_the_year():
+    # Fuling seq 201 (officially normal in Q3): a 开工 target still at 前期
+    task = "力争开工两江新区至涪陵快速通道。"
+    progress = "已编制完成可研报告，正全力开展规划选址和用地预审。"
     assert judge(task, progress, "2023-09").status != "滞后"
+    assert judge(task, progress, "2023-11").status == "滞后"  # same words in November
 
 
 def test_preparatory_target_at_preparatory_stage_is_not_late():

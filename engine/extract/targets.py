@@ -98,12 +98,28 @@ def _split_shared(norm: str, lx: Lexicon, targets: list[dict]) -> list[dict]:
     return out
 
 
+_PROGRAMME_UNITS = ("个", "条", "项", "大")
+_QUOTES = "“”\"'‘’「」《》 "
+
+
+def _programme_name(norm: str, lx: Lexicon, q, m: dict) -> bool:
+    """三个专项, 13条政策, 五大行动: a number naming a set of measures, not an aim to count.
+    Only in the order number-unit-noun; 出台支持政策5项 (noun first) is a count to deliver."""
+    if m["kind"] != "count" or m["unit"] not in _PROGRAMME_UNITS:
+        return False
+    i = q.end
+    while i < len(norm) and norm[i] in _QUOTES:
+        i += 1
+    return any(norm.startswith(w, i) for w in lx.markers.get("programme_noun", ()))
+
+
 def build_targets(text: str, norm: str, lx: Lexicon) -> list[dict]:
     norm = _hide_unit_notes(norm, lx)
     sc, measures = build(norm, lx)
     for q, m in zip(sc.quantities, measures):
         m["_direction"] = q.direction
-    targets = _split_shared(norm, lx, [_target_from_measure(m) for m in measures])
+    named = {id(m) for q, m in zip(sc.quantities, measures) if _programme_name(norm, lx, q, m)}
+    targets = _split_shared(norm, lx, [_target_from_measure(m) for m in measures if id(m) not in named])
     if targets:  # convention: a task with numbers lists only its quantified aims
         return _finish(text, targets)
     # else one target: the first milestone clause (开工X, 建成投用Y), or the whole text as qualitative
