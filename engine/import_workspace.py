@@ -151,8 +151,10 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force, col
                              hint="请确认选的不是空白模板，或在表头下填好任务/指标后再导入",
                              problems=[Problem(f"{table.location} {note}", file=file) for table, notes in empty for note in notes[:20]])
         report.warnings.extend(f"{table.source} {table.location}：表格只有表头、没有任务或指标行，已跳过" for table, _ in empty)
-    if tables_used == 0:
-        raise InputError("所给文件中没有可识别的表格（需要“目标任务/工作任务/指标名称”等表头）", file=", ".join(files))
+    if tables_used == 0:  # say, per table, what was found and how to name the columns
+        skipped = [w for w in report.warnings if "未找到可识别的表头" in w]
+        raise InputError("所给文件中没有可识别的表格（需要“目标任务/工作任务/指标名称”等表头）", file=", ".join(files),
+                         problems=[Problem(w) for w in skipped])
 
     progress = merger.progress
     if progress is not None and as_of:
