@@ -173,6 +173,28 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else explain_text(data))
 
 
+@main.command("eval")
+@click.argument("workspace")
+@click.option("--period", required=True, help="报告期 YYYY-MM")
+@click.option("--key", "key_path", required=True, help="官方判定：CSV（序号,官方判定）或督查室的报告 .docx（附件列出滞后任务）")
+@click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
+@click.option("--out", "out_dir", help="输出目录（默认 reports_out/<工作区>/<报告期>/）")
+@engine_option()
+@click.option("--suggest", "with_suggest", is_flag=True, help="试算规则参数（±20%、±40%），列出不漏判且一致率更高的设置（只作建议，不改规则）")
+def eval_cmd(workspace, period, key_path, rules_dir, out_dir, engine, with_suggest):
+    """与官方判定比对：官方滞后的找到几项、官方正常却判为滞后的（附依据）、待核实占比、指标一致率、混淆表。"""
+    from .agreement import evaluate_workspace, suggest_lines, summary_lines, write_outputs
+    from .facts import period_months
+
+    period_months(period)
+    ev = evaluate_workspace(workspace, period, key_path, rules_dir, engine, with_suggest)
+    target = Path(out_dir) if out_dir else Path("reports_out") / ev["workspace"] / period
+    for line in summary_lines(ev) + (suggest_lines(ev["suggest"]) if with_suggest else []):
+        click.echo(line)
+    for path in write_outputs(ev, target):
+        click.echo(f"已写出 {path}")
+
+
 @main.group("rules")
 def rules_group():
     """规则库：测试规则示例等。"""
