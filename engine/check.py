@@ -94,6 +94,8 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
         "data_digest": data_digest(ws.path, period),
         "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
         "history": [p for p, _ in history],
+        # each earlier period's status per item, so the dashboard can draw the trend without re-judging
+        "history_statuses": {p: statuses for p, statuses in history},
         "tasks": [r for r in items if r["kind"] == "task"],
         "indicators": [r for r in items if r["kind"] == "indicator"],
         "waivers": waiver_report(waivers, used, as_of),

@@ -1,6 +1,7 @@
 """memo.html and dashboard.html: self-contained, escaped, and working in a real headless Chromium (counts, an
-explanation opened through the click handler, filters, a screenshot). Chromium is driven with --dump-dom and
---screenshot only: no network-fetching driver."""
+explanation opened through the click handler, filters, the report's 序号 order and sorting, the chart section's
+numbers against result.json, the trend over several periods, printing, a screenshot). Chromium is driven with
+--dump-dom, --screenshot and --print-to-pdf only: no network-fetching driver."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from urllib.parse import quote
 
 import pytest
 
+from engine.check import run_check
 from engine.render import write_outputs
 from engine.render.context import build_context
+from engine.render.dashboard import report_order, seq_key
 
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
 
+LAGGING = ("滞后", "严重滞后")
 XSS = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=\"document.title='pwned'\">"
 
@@ -162,3 +166,219 @@ def test_screenshot(site, tmp_path):
     assert struct.unpack(">II", data[16:24]) == (1280, 2000)
     assert len(data) > 50_000, "a blank page compresses to a few kilobytes"
     shutil.copy(png, out / "dashboard.png")  # kept next to the dashboard for a person to look at
+
+
+# ---- the report's order, the charts, the trend ------------------------------------------------------------
+
+
+def test_seq_key_reads_the_number_a_seq_means():
+    # hand-written: other districts number rows in full-width digits, Chinese numerals, brackets, sub-numbers
+    cases = {"12": (12,), "１２": (12,), "十二": (12,), "（十二）": (12,), "第3项": (3,), "3-2": (3, 2), "12.1": (12, 1),
+             "一百零五": (105,), " 7 ": (7,), "": None, None: None, "甲": None, "★": None}
+    for seq, expected in cases.items():
+        assert seq_key(seq) == expected, seq
+
+
+def test_report_order_is_numeric_and_unnumbered_rows_keep_plan_order(site):
+    _, _, ctx = site
+    ordered = report_order(ctx.tasks)
+    numbers = [int(t.seq) for t in ordered]
+    assert numbers == sorted(int(t.seq) for t in ctx.tasks)
+    assert [t.seq for t in ctx.tasks[:4]] != [t.seq for t in ordered[:4]], "Fuling's plan order is not the report's"
+    # hand-written: 序号 as text sorts 1, 10, 2; a row without one goes last, after the numbered rows, in plan order
+    from dataclasses import replace
+    base = ctx.tasks[0]
+    rows = [replace(base, id=i, seq=s) for i, s in (("a", "10"), ("b", ""), ("c", "二"), ("d", "1"), ("e", "备注"))]
+    assert [r.id for r in report_order(rows)] == ["d", "c", "a", "b", "e"]
+
+
+def expected_shares(result, groups_of):
+    """{group: (tasks, lagging, serious)} counted straight from result.json's task rows."""
+    out: dict[str, list[int]] = {}
+    for t in result["tasks"]:
+        for g in groups_of(t):
+            row = out.setdefault(g, [0, 0, 0])
+            row[0] += 1
+            row[1] += t["status"] in LAGGING
+            row[2] += t["status"] == "严重滞后"
+    return {g: tuple(v) for g, v in out.items()}
+
+
+GROUPINGS = {"unit": lambda t: t["lead_units"] or ["（未注明责任单位）"],
+             "leader": lambda t: t["leaders"] or ["（未注明区领导）"],
+             "category": lambda t: [t["category"] or "未分类"]}
+
+
+def chart_bars(page: str, key: str) -> dict[str, tuple[int, int, int]]:
+    svg = page.split(f'id="chart-{key}"')[1].split("</svg>")[0]
+    bars = re.findall(r'<g class="share" data-group="([^"]*)" data-total="(\d+)" data-lagging="(\d+)" data-serious="(\d+)"', svg)
+    return {html.unescape(g): (int(a), int(b), int(c)) for g, a, b, c in bars}
+
+
+def check_charts(page: str, result: dict) -> None:
+    for key, groups_of in GROUPINGS.items():
+        expected = expected_shares(result, groups_of)
+        drawn = chart_bars(page, key)
+        assert drawn, key
+        assert all(expected[g] == v for g, v in drawn.items()), key
+        missing = set(expected) - set(drawn)
+        assert all(expected[g][1] == 0 for g in missing), f"{key}: a group with a lagging task is always drawn"
+        if missing:
+            assert f"另有 {len(missing)} 个" in page.split(f'id="figure-{key}"')[1].split("</figure>")[0]
+        shares = [v[1] / v[0] for v in drawn.values()]
+        assert shares == sorted(shares, reverse=True), f"{key}: highest share first"
+    lagging = sum(t["status"] in LAGGING for t in result["tasks"])
+    assert sum(v[1] for v in chart_bars(page, "category").values()) == lagging
+
+
+def test_chart_numbers_match_result_json(site):
+    out, result, _ = site
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    check_charts(page, result)
+    unit = chart_bars(page, "unit")
+    assert len(unit) == len({u for t in result["tasks"] if t["status"] in LAGGING for u in t["lead_units"]})
+    assert 'id="trends"' not in page, "one period: no trend"
+
+
+def test_chart_bars_on_a_hand_written_district(site, tmp_path):
+    # hand-written: few units (all drawn, including one with nothing lagging), no categories, no leaders
+    _, result, _ = site
+    small = copy.deepcopy(result)
+    small["tasks"] = copy.deepcopy(result["tasks"][:6])
+    statuses = ["严重滞后", "滞后", "正常", "正常", "待核实", "已完成"]
+    units = [["甲镇"], ["甲镇", "乙街道"], ["甲镇"], ["乙街道"], ["丙局"], ["丙局"]]
+    for t, st, u in zip(small["tasks"], statuses, units):
+        t.update(status=st, lead_units=u, leaders=[], category=None, findings=[], escalation={"step": None})
+    small["summary"]["tasks"] = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
+    write_outputs(small, tmp_path, ["html"])
+    page = (tmp_path / "dashboard.html").read_text(encoding="utf-8")
+    assert chart_bars(page, "unit") == {"甲镇": (3, 2, 1), "乙街道": (2, 1, 0), "丙局": (2, 0, 0)}
+    assert list(chart_bars(page, "unit")) == ["甲镇", "乙街道", "丙局"]
+    assert chart_bars(page, "category") == {"未分类": (6, 2, 1)}
+    assert chart_bars(page, "leader") == {"（未注明区领导）": (6, 2, 1)}
+    check_charts(page, small)
+
+
+PLAN = """\
+schema: duban/plan@1
+region: 测试区
+year: 2024
+tasks:
+  - id: T001
+    seq: "2"
+    text: 新建社区健身点100个。
+    lead_units: [区体育局]
+    targets:
+      - {quantity: 100.0, unit: 个, verb: 新建, verb_family: 建设, object: 社区健身点, kind: count, quote: 新建社区健身点100个, span: [0, 10]}
+  - id: T002
+    seq: "1"
+    text: 建成投用某大桥。
+    lead_units: [区交通局, 区体育局]
+    targets:
+      - {kind: milestone, quote: 建成投用某大桥, span: [0, 7]}
+"""
+
+
+def progress(period: str, built: int, bridge: str) -> str:
+    return (f"schema: duban/progress@1\nperiod: {period}\nentries:\n  T001:\n    text: 已新建社区健身点{built}个。\n"
+            f"    measures:\n      - {{quantity: {built}, unit: 个, verb: 新建, verb_family: 建设, object: 社区健身点, kind: count, "
+            f"quote: 新建社区健身点{built}个, span: [0, 5]}}\n  T002: {bridge}\n")
+
+
+@pytest.fixture(scope="module")
+def three_periods(tmp_path_factory):
+    """hand-written: a small district with three quarters, where one unit catches up and the other falls behind."""
+    ws = tmp_path_factory.mktemp("trend") / "ws"
+    (ws / "progress").mkdir(parents=True)
+    (ws / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    for period, built, bridge in (("2024-03", 5, "项目暂缓实施。"), ("2024-06", 50, "项目仍暂缓实施。"),
+                                  ("2024-09", 80, "主体工程已完工，已建成投用。")):
+        (ws / "progress" / f"{period}.yaml").write_text(progress(period, built, bridge), encoding="utf-8")
+    result = run_check(ws, "2024-09", engine="vectorised").result
+    out = ws.parent / "out"
+    write_outputs(result, out, ["html", "json"])
+    return out, result
+
+
+def trend_points(page: str) -> dict[str, list[tuple[str, int, int]]]:
+    out = {}
+    for unit, svg in re.findall(r'<figure class="trend-block" data-unit="([^"]+)">(.*?)</figure>', page, re.S):
+        out[unit] = [(p, int(t), int(lag)) for p, t, lag in
+                     re.findall(r'data-period="([^"]+)" data-total="(\d+)" data-lagging="(\d+)"', svg)]
+    return out
+
+
+def test_trend_per_unit_over_periods(three_periods):
+    out, result = three_periods
+    assert result["history"] == ["2024-03", "2024-06"]
+    assert set(result["history_statuses"]) == {"2024-03", "2024-06"}
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    points = trend_points(page)
+    periods = [*result["history"], result["period"]]
+    statuses = {**result["history_statuses"], result["period"]: {t["id"]: t["status"] for t in result["tasks"]}}
+    assert points, "several periods: the trend is drawn"
+    for unit, drawn in points.items():
+        mine = [t["id"] for t in result["tasks"] if unit in t["lead_units"]]
+        assert drawn == [(p, len(mine), sum(statuses[p][i] in LAGGING for i in mine)) for p in periods], unit
+    assert any(lag for _, _, lag in points["区交通局"][:2]), "the bridge lagged before it was finished"
+    assert "3 期" in page or "3期" in page
+    rows = re.findall(r'<tr class="item [a-z]+" id="task-([^"]+)"', page)
+    assert rows[:2] == ["T002", "T001"], "序号 1 before 序号 2, whatever the plan's order"
+
+
+@needs_chromium
+def test_first_rows_follow_the_report_seq_and_charts_match(site, tmp_path):
+    out, result, _ = site
+    dom = dump_dom(tmp_path, (out / "dashboard.html").as_uri())
+    body = dom.split('id="tasks"')[1].split("</table>")[0]
+    seqs = re.findall(r'data-kind="task"[^>]*>\s*<td class="no">([^<]*)</td>', body)
+    assert len(seqs) == len(result["tasks"])
+    assert [int(s) for s in seqs[:20]] == sorted(int(t["seq"]) for t in result["tasks"])[:20]
+    assert seqs[:3] == ["1", "2", "3"]
+    check_charts(dom, result)
+
+
+def row_order(dom: str) -> list[str]:
+    body = dom.split('id="tasks"')[1].split("</table>")[0]
+    return re.findall(r'<tr class="item [a-z]+" id="task-([^"]+)"', body)
+
+
+@needs_chromium
+def test_sorting_by_a_column_and_back(site, tmp_path):
+    out, result, ctx = site
+    url = (out / "dashboard.html").as_uri()
+    dom = dump_dom(tmp_path, f"{url}#sort=ratio&dir=desc")
+    order = row_order(dom)
+    by_id = {t["id"]: t for t in result["tasks"]}
+    ratios = [(by_id[i].get("metrics") or {}).get("ratio") for i in order]
+    known = [r for r in ratios if r is not None]
+    assert known and known == sorted(known, reverse=True)
+    assert all(r is None for r in ratios[len(known):]), "rows without a ratio last"
+    assert re.search(r'<th aria-sort="descending"><button type="button" class="sort" data-sort="ratio"', dom)
+    # every explanation row still follows its own task row
+    body = dom.split('id="tasks"')[1].split("</table>")[0]
+    pairs = re.findall(r'id="task-([^"]+)".*?<tr class="explain" id="explain-([^"]+)"', body, re.S)
+    assert pairs and all(a == b for a, b in pairs)
+    dom = dump_dom(tmp_path, f"{url}#sort=status")
+    ranks = ["严重滞后", "滞后", "待核实", "正常", "超时序", "已完成"]
+    seen = [by_id[i]["status"] for i in row_order(dom)]
+    assert seen == sorted(seen, key=ranks.index)
+    dom = dump_dom(tmp_path, f"{url}#sort=no")
+    assert row_order(dom) == [t.id for t in report_order(ctx.tasks)]
+
+
+@needs_chromium
+def test_prints_charts_without_the_controls(site, tmp_path):
+    out, _, _ = site
+    pdf = tmp_path / "dashboard.pdf"
+    proc = run_chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", (out / "dashboard.html").as_uri())
+    assert pdf.exists(), proc.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3, "charts, then the task table from a new page"
+    if shutil.which("pdftotext"):
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                                 timeout=60).stdout)
+        assert "推进较为滞后的任务占比" in text and "按责任单位" in text
+        assert "点击一行查看判定依据" not in text, "the filter bar is not printed"
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "@media print" in page and ".filters, tr.explain { display: none !important; }" in page

@@ -1,0 +1,131 @@
+"""What dashboard.html shows beyond the render context: the rows in the report's own 序号 order, and the chart
+section's numbers (lagging share by responsible unit, by leader, by category; the trend per unit when earlier
+periods were judged). Every number is counted from result.json's rows, as the cover counts are, so a task
+listed under two 序号 counts twice, as it does in summary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..audit.memo_read import cn_number
+from .context import LAGGING, RenderContext
+
+UNCATEGORISED = "未分类"
+MAX_DRAWN = 20  # more groups than this: only those with a lagging task are drawn, the rest are counted
+_SEQ_NOISE = re.compile(r"[\s()（）、.．,，:：第项号#]")
+
+
+@dataclass(frozen=True)
+class ShareBar:
+    group: str
+    total: int
+    lagging: int
+    serious: int
+
+    @property
+    def share(self) -> float:
+        return self.lagging / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ShareChart:
+    key: str
+    title: str
+    bars: tuple
+    not_drawn: int  # groups without a lagging task left out of a long chart
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    total: int
+    lagging: int
+
+    @property
+    def share(self) -> float:
+        return self.lagging / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class UnitTrend:
+    unit: str
+    points: tuple
+
+
+def seq_key(seq: str | None) -> tuple | None:
+    """The number a 序号 means: 12, １２, 十二, （十二）, 12-1 → (12, 1); None when it names no number."""
+    text = unicodedata.normalize("NFKC", seq or "").strip()
+    digits = re.findall(r"\d+", text)
+    if digits:
+        return tuple(int(d) for d in digits)
+    number = cn_number(_SEQ_NOISE.sub("", text)) if text else None
+    return (number,) if number is not None else None
+
+
+def report_order(items) -> tuple:
+    """Rows sorted by 序号 as a number; rows without one keep plan order after the numbered ones."""
+    keyed = [(seq_key(item.seq), n, item) for n, item in enumerate(items)]
+    numbered = sorted((k, n, item) for k, n, item in keyed if k is not None)
+    return tuple(item for _, _, item in numbered) + tuple(item for k, _, item in keyed if k is None)
+
+
+def _share_chart(key: str, title: str, groups_of, tasks) -> ShareChart:
+    bars: dict[str, list[int]] = {}
+    for task in tasks:
+        for group in groups_of(task):
+            counts = bars.setdefault(group, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += task.status in LAGGING
+            counts[2] += task.status == "严重滞后"
+    drawn = [ShareBar(g, *c) for g, c in bars.items()]
+    drawn.sort(key=lambda b: (-b.share, -b.lagging, b.group))
+    if len(drawn) > MAX_DRAWN:
+        kept = [b for b in drawn if b.lagging]
+        return ShareChart(key, title, tuple(kept), len(drawn) - len(kept))
+    return ShareChart(key, title, tuple(drawn), 0)
+
+
+def share_charts(ctx: RenderContext) -> tuple:
+    tasks = ctx.tasks
+    return (
+        _share_chart("unit", "按责任单位", lambda t: t.lead_units or ("（未注明责任单位）",), tasks),
+        _share_chart("leader", "按责任区领导", lambda t: t.leaders or ("（未注明区领导）",), tasks),
+        _share_chart("category", "按任务类别", lambda t: (t.category or UNCATEGORISED,), tasks),
+    )
+
+
+def unit_trends(ctx: RenderContext) -> tuple:
+    """Per responsible unit, the lagging share in every judged period (earlier ones from history_statuses).
+    Units that never lagged are left out; an empty tuple when only one period was judged."""
+    earlier = ctx.result.get("history_statuses") or {}
+    if not earlier:
+        return ()
+    periods = [*sorted(earlier), ctx.period]
+    statuses = {**{p: earlier[p] for p in earlier}, ctx.period: {t.id: t.status for t in ctx.tasks}}
+    units = sorted({u for t in ctx.tasks for u in t.lead_units})
+    trends = []
+    for unit in units:
+        mine = [t for t in ctx.tasks if unit in t.lead_units]
+        points = []
+        for p in periods:
+            judged = [statuses[p].get(t.id) for t in mine if t.id in statuses[p]]
+            points.append(TrendPoint(p, len(judged), sum(s in LAGGING for s in judged)))
+        if any(pt.lagging for pt in points):
+            trends.append(UnitTrend(unit, tuple(points)))
+    return tuple(trends)
+
+
+# the sort order of the 状态 column: the most urgent first
+STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "正常": 3, "符合时间节点要求": 3, "超时序": 4,
+               "符合预期": 4, "已完成": 5}
+
+
+def dashboard_extras(ctx: RenderContext) -> dict:
+    """The names dashboard.html.j2 gets besides the render context (docs/templates.md, 看板)."""
+    trends = unit_trends(ctx)
+    return {"report_tasks": report_order(ctx.tasks), "report_indicators": report_order(ctx.indicators),
+            "share_charts": share_charts(ctx), "unit_trends": trends,
+            "trend_periods": tuple(p.period for p in trends[0].points) if trends else (),
+            "status_rank": STATUS_RANK}
