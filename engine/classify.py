@@ -16,6 +16,7 @@ from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import Leaf, Rule, Rulebook
 
 SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2}
+APPROVED_CHANGE = "已调整"  # 经批准暂缓/取消/调整: its own class, neither normal nor lagging
 
 
 @dataclass
@@ -174,6 +175,8 @@ def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, wai
             status, reason = "待核实", missing_reason(item)
         steps = [f.escalation for f in deciding if f.escalation in ladder]
         escalation = max(steps, key=ladder.index) if steps else None
+        if status == APPROVED_CHANGE:
+            escalation = None  # an approved postponement is not pursued, as a waiver is not
         out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))
     return out
 

@@ -23,7 +23,7 @@ from .yamlio import LocDict, load_yaml, where
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-TASK_STATUSES = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实")
+TASK_STATUSES = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实", "已调整")  # 已调整: an approved change
 INDICATOR_STATUSES = ("符合预期", "符合时间节点要求", "不达预期", "待核实")
 
 PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicators": list, "tasks": list}

@@ -201,3 +201,51 @@ def test_report_verdict_lags(progress):
 def test_managing_laggards_is_not_a_verdict():
     j = judge("推进城乡供水一体化。", "对进度滞后的项目逐一督导，建立周调度机制，各项工作有序推进。")  # hand-written
     assert j.status == "正常", j.status_reason
+
+
+# --- approved change: its own class (mechanism 6) -----------------------------------------------------------
+
+@pytest.mark.parametrize("progress", [
+    "根据区政府工作安排，该项目暂缓实施。",  # hand-written (phrasing from issue 14)
+    "经区政府常务会研究同意，年度目标调整为3个。",  # hand-written
+    "按照市发展改革委批复意见,项目不再实施",  # hand-written, half-width comma
+])
+def test_approved_change_is_its_own_class_and_not_pursued(progress):
+    j = judge("建成镇级污水处理站3座。", progress)
+    assert j.status == "已调整", j.status_reason
+    assert j.escalation is None  # R-ST-01 (暂缓) also fired, but an approved change is not escalated
+
+
+def test_postponement_without_approval_still_lags():
+    # Fuling seq 103, officially 滞后
+    j = judge("积极推进石沱移民码头项目。", "原招商企业大业公司不同意作为石沱移民码头改造投资主体，项目暂缓实施。")
+    assert j.status == "滞后" and j.escalation == "督办"
+
+
+def test_memo_counts_and_names_approved_changes(tmp_path):
+    import copy
+
+    from engine.render.context import build_context
+    from engine.render.markdown import memo_md
+    from engine.render.templates import make_environment
+
+    from .test_render_context import _build_fuling
+
+    class Factory:  # the session fixture's factory, for one build here
+        @staticmethod
+        def mktemp(name):
+            d = tmp_path / name
+            d.mkdir()
+            return d
+
+    result = copy.deepcopy(_build_fuling(Factory))
+    task = next(t for t in result["tasks"] if t["status"] == "正常")
+    old = task["status"]
+    task["status"] = "已调整"
+    result["summary"]["tasks"][old] -= 1
+    result["summary"]["tasks"]["已调整"] = 1
+    ctx = build_context(result)
+    assert ctx.counts.tasks_adjusted == 1 and [t.id for t in ctx.adjusted_tasks] == [task["id"]]
+    assert task["id"] not in {t.id for t in ctx.normal_tasks} | {t.id for t in ctx.lagging_tasks}
+    memo = memo_md(make_environment(None), ctx).decode("utf-8")
+    assert "另有 1 项经批准调整" in memo and f"【序号 {task['seq']}】" in memo

@@ -71,7 +71,7 @@ def test_precedence_with_repeated_nested_items_is_a_rule_error(tmp_path):
     shutil.copytree(RULES, rules)
     params = rules / "params.yaml"
     params.write_text(params.read_text(encoding="utf-8").replace(
-        "status_precedence: [严重滞后, 滞后,", "status_precedence: [严重滞后, [滞后], [滞后],", 1), encoding="utf-8")
+        "status_precedence: [已调整, 严重滞后, 滞后,", "status_precedence: [已调整, 严重滞后, [滞后], [滞后],", 1), encoding="utf-8")
     proc = run_limited("rules", "test", rules, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "params.yaml:71:" in proc.stderr, proc.stderr[-400:]
     assert "status_precedence" in proc.stderr and "应为文字" in proc.stderr, proc.stderr[-400:]

@@ -34,7 +34,7 @@ EXPECTED = {
         '05_unknown_status.yaml:8:3: 未知的状态「落后」（是否想写「滞后」？）',
     ],
     '06_status_for_indicator.yaml': [
-        '06_status_for_indicator.yaml:8:3: 状态「不达预期」只用于指标（indicator），本规则适用于任务（task）（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
+        '06_status_for_indicator.yaml:8:3: 状态「不达预期」只用于指标（indicator），本规则适用于任务（task）（可用：已完成、超时序、正常、滞后、严重滞后、待核实、已调整）',
     ],
     '07_unknown_severity.yaml': [
         '07_unknown_severity.yaml:9:3: 未知的严重程度「warning」（是否想写「warn」？）',
@@ -232,12 +232,13 @@ def test_example_expect_that_is_a_list_or_mapping(tmp_path, expect):
 
 
 def test_precedence_items_that_are_not_words(tmp_path):
-    assert edited_case(tmp_path, "params.yaml", "[严重滞后, 滞后, 待核实,", "[严重滞后, [滞后], [滞后], 待核实, 1, 1, {},") == [
-        'params.yaml:71:27: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
-        'params.yaml:71:33: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
-        'params.yaml:71:44: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
-        'params.yaml:71:47: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
-        'params.yaml:71:50: 参数「status_precedence」的每一项应为文字（状态名），实为「{}」（可用：已完成、超时序、正常、滞后、严重滞后、待核实）',
+    # the shipped list starts with 已调整 (issue 14: approved changes outrank 滞后), hence the columns
+    assert edited_case(tmp_path, "params.yaml", "[已调整, 严重滞后, 滞后, 待核实,", "[已调整, 严重滞后, [滞后], [滞后], 待核实, 1, 1, {},") == [
+        'params.yaml:71:32: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
+        'params.yaml:71:38: 参数「status_precedence」的每一项应为文字（状态名），实为「[滞后]」（是否想写「滞后」？）',
+        'params.yaml:71:49: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实、已调整）',
+        'params.yaml:71:52: 参数「status_precedence」的每一项应为文字（状态名），实为「1」（可用：已完成、超时序、正常、滞后、严重滞后、待核实、已调整）',
+        'params.yaml:71:55: 参数「status_precedence」的每一项应为文字（状态名），实为「{}」（可用：已完成、超时序、正常、滞后、严重滞后、待核实、已调整）',
     ]
 
 

@@ -120,6 +120,7 @@ class Counts:
     indicators_on_schedule: int
     indicators_missed: int
     indicators_unclear: int
+    tasks_adjusted: int = 0  # 已调整 (approved change): neither normal nor lagging, counted apart
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class RenderContext:
     normal_tasks: tuple
     unclear_tasks: tuple
     missed_indicators: tuple
+    adjusted_tasks: tuple
     notices: tuple
     leaders: tuple
     units: tuple
@@ -263,7 +265,8 @@ def _counts(result: dict) -> Counts:
         tasks_ahead=g(t, "超时序"), tasks_on_track=g(t, "正常"), tasks_lagging=g(t, "滞后") + g(t, "严重滞后"),
         tasks_serious=g(t, "严重滞后"), tasks_slow=g(t, "滞后"), tasks_unclear=g(t, "待核实"),
         indicators_total=len(result["indicators"]), indicators_met=g(i, "符合预期"),
-        indicators_on_schedule=g(i, "符合时间节点要求"), indicators_missed=g(i, "不达预期"), indicators_unclear=g(i, "待核实"))
+        indicators_on_schedule=g(i, "符合时间节点要求"), indicators_missed=g(i, "不达预期"), indicators_unclear=g(i, "待核实"),
+        tasks_adjusted=g(t, "已调整"))
 
 
 def _reply_deadline(as_of: str) -> str:
@@ -327,6 +330,7 @@ def build_context(result: dict) -> RenderContext:
         normal_tasks=tuple(t for t in tasks if t.status in NORMAL),
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
+        adjusted_tasks=tuple(t for t in tasks if t.status == "已调整"),
         notices=_notices(lagging, result["period"], as_of, result.get("file_names") or {}),
         leaders=_leaders(tasks, result.get("file_names") or {}),
         units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
