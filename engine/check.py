@@ -15,6 +15,7 @@ from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts import Workspace, load_workspace
 from .history import escalation
+from .progress import track
 from .render.names import output_file_names
 from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
@@ -73,7 +74,8 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})
     active = {key: w.to_dict() for key, w in active_waivers(waivers, as_of).items()}
     history = []
-    for earlier in sorted(p for p in ws.progress if p < period):
+    earlier_periods = sorted(p for p in ws.progress if p < period)
+    for earlier in track(earlier_periods, f"判定此前 {len(earlier_periods)} 个报告期"):
         judged, _ = judge_period(ws, earlier, book, evaluator, active)
         history.append((earlier, {j.derived.item.id: j.status for j in judged}))
     judgements, tp = judge_period(ws, period, book, evaluator, active)

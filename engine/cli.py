@@ -13,6 +13,7 @@ import click
 from .cli_options import echo_engine_notice, engine_option
 from .cli_zh import ZhGroup
 from .errors import DubanError
+from .progress import quiet_option
 
 EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -48,6 +49,7 @@ class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="duban", message="%(prog)s 版本 %(version)s")
+@quiet_option
 def main():
     """督办：政府工作报告重点任务推进情况的规则引擎督查工具。"""
 
@@ -64,6 +66,7 @@ def main():
 @click.option("--force", is_flag=True, help="覆盖手工修改过的内容（先备份原文件到 .duban/backup/）")
 @click.option("--map", "column_map", multiple=True, metavar="列名=字段",
               help="指明表头的含义，可重复，例如 --map 2024年预期目标=指标及目标（也可写在工作区 columns.yaml）")
+@quiet_option
 def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, column_map):
     """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
     from .import_workspace import import_files
@@ -101,6 +104,7 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 @click.option("--format", "formats", default=None, help="输出格式，逗号分隔（默认见 engine/render 的 DEFAULT_FORMATS）")
 @engine_option()
 @click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
+@quiet_option
 def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from .check import run_check

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from . import extract
 from .derive_words import add_word_readings
+from .extract.matching import mark_copies
 from .facts import Entry, Item, Workspace, period_months
 
 PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
@@ -66,10 +67,11 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Deri
     if entry is None or not record["has_progress"]:
         return derived
 
-    reading = {"measures": entry.measures, "data_period": entry.data_period, "stage": entry.stage, "flags": entry.flags}
+    measures = mark_copies(targets, entry.measures, text)  # 改造5座公厕：… repeats the task, it is no actual
+    reading = {"measures": measures, "data_period": entry.data_period, "stage": entry.stage, "flags": entry.flags}
     matches = extract.match_targets(targets, reading, period) if targets else []
     derived.matches = matches
-    _numbers_from_matches(record, evidence, targets, matches, entry.measures, tp)
+    _numbers_from_matches(record, evidence, targets, matches, measures, tp)
 
     stage = entry.stage or {}
     if stage.get("name") in STAGE_RANKS:
@@ -86,7 +88,7 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Deri
         record["data_end_month"] = end_month
         record["data_lag_months"] = month - end_month
         evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
-    add_word_readings(record, evidence, targets, names, text, tp)
+    add_word_readings(record, evidence, targets, names, text, tp, measures)
     actual = [m for m in entry.measures if not m.get("forecast")]
     if entry.measures and not actual:
         record["forecast_only"] = True

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .extract.comparisons import find_comparisons
 from .extract.numbers import normalize
 
@@ -17,6 +19,10 @@ _VERB_RUNG = {"开工": 2, "开建": 2, "动工": 2, "新开工": 2, "开工建�
               "建成": 4, "基本建成": 4, "全面建成": 4, "新建": 4, "建成改造": 4, "完工": 4, "基本完工": 4, "竣工": 4}
 _FAMILY_RUNG = {"开工": 2, "投用": 5}
 _PREPARATORY = ("前期工作", "前期", "可研", "规划设计", "方案设计")
+# 全覆盖, 全面完成, 实现…全部: the aim is 100 %, so a stated rate (覆盖率92.3%) is the completion ratio
+_IMPLICIT_FULL = re.compile(r"全覆盖|全面覆盖|全部覆盖|全域覆盖|全面完成|全部完成|全部建成|全面建成|全部改造|应(.)尽\1"
+                            r"|实现[^，。；,]{0,12}(全部|全覆盖|100%)|100%(覆盖|完成)")
+_RATE = re.compile(r"([\u4e00-\u9fff]{1,2})率")
 
 
 def target_rung(target: dict) -> int | None:
@@ -33,7 +39,7 @@ def target_rung(target: dict) -> int | None:
 
 
 def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_names: list[str],
-                      text: str, tp: float) -> None:
+                      text: str, tp: float, measures: list[dict] | None = None) -> None:
     """Fill the fields read from words; never overwrite a figure matched from numbers."""
     rungs = [r for r in (target_rung(t) for t in targets) if r is not None]
     if rungs:
@@ -46,6 +52,7 @@ def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_na
     if "已完成" in flag_names and "预计完成" not in flag_names and (stage_rank is None or stage_rank >= needed):
         record["done_stated"] = True  # a lower stage stated anywhere means part is not finished
     _stated_comparisons(record, evidence, targets, text, tp)
+    _implicit_full_target(record, evidence, measures, text, tp)
 
 
 def _stated_comparisons(record: dict, evidence: dict, targets: list[dict], text: str, tp: float) -> None:
@@ -85,3 +92,28 @@ def _set_ratio(record: dict, evidence: dict, ratio: float, tp: float, quote: dic
     record["lead"] = round(ratio - tp, 4)
     for key in ("ratio", "shortfall", "lead"):
         evidence[key] = quote
+
+
+def _implicit_full_target(record: dict, evidence: dict, measures: list[dict] | None, text: str, tp: float) -> None:
+    """全覆盖 / 全面完成 / 实现…全部 with no figure: a 覆盖率/完成率/安装率 X% in the progress is the ratio.
+    The rate must name what the task names (覆盖 for 全覆盖) or be a plain 完成率."""
+    task = record.get("text") or ""
+    if record.get("quantified") or "ratio" in record or not measures or not _IMPLICIT_FULL.search(task):
+        return
+    best = None
+    for m in measures:
+        if m.get("forecast") or m.get("unit") != "%" or m.get("kind") not in ("ratio", "progress_pct"):
+            continue
+        start = m["span"][0]
+        found = _RATE.findall(text[max(0, start - 10):start] + "|" + (m.get("context") or ""))
+        rate = found[-1] if found else None  # the rate word nearest the figure
+        if rate is None or not (rate[-1] == "成" or rate in task or rate[-1] in task):
+            continue
+        value = round(float(m["quantity"]) / 100, 4)
+        if 0 <= value <= 1.5 and (best is None or value < best[0]):
+            best = (value, m)
+    if best:
+        value, m = best
+        quote = {"quote": m.get("quote", ""), "span": m.get("span"), "source": "progress",
+                 "reason": "目标为全覆盖/全面完成（即100%），进展中的比率即完成率"}
+        _set_ratio(record, evidence, value, tp, quote)

@@ -12,6 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import extract
 from .import_rows import RowRecord
+from .progress import track
 from .join import Candidate, join_key, join_rows
 
 _UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
@@ -103,7 +104,7 @@ class Merger:
         by_key = {}
         for item in items:
             by_key.setdefault(join_key(str(item.get("name") or item.get("text") or "")), item)
-        for record, join in zip(records, joined):
+        for record, join in track(list(zip(records, joined)), f"导入 {len(records)} 行"):
             if (join.target is not None and status is not None and progress is not None
                     and items[join.target]["id"] in (progress.get("entries") or {})):
                 # a status annex repeating tasks already reported: only note what the source said

@@ -20,6 +20,7 @@ from .import_headers import FIELD_LABELS, describe_missing, find_header
 from .import_merge import Merger, child
 from .import_state import ImportState
 from .lock import LOCK_NAME, workspace_lock
+from .progress import stage
 from .import_rows import table_records
 from .import_tables import read_tables
 from .yamlio import atomic_write_text, dump_roundtrip, load_roundtrip
@@ -201,7 +202,8 @@ def _new_progress(period: str, as_of: str | None) -> CommentedMap:
 
 
 def _write(path: Path, data, dry_run: bool, report: ImportReport, describe) -> None:
-    text = dump_roundtrip(data)
+    with stage(f"写入 {path.name}"):  # ruamel's dump is most of a large import's time
+        text = dump_roundtrip(data)
     old = path.read_text(encoding="utf-8") if path.exists() else None
     if old == text:
         return

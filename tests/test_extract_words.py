@@ -249,3 +249,65 @@ def test_memo_counts_and_names_approved_changes(tmp_path):
     assert task["id"] not in {t.id for t in ctx.normal_tasks} | {t.id for t in ctx.lagging_tasks}
     memo = memo_md(make_environment(None), ctx).decode("utf-8")
     assert "另有 1 项经批准调整" in memo and f"【序号 {task['seq']}】" in memo
+
+
+# --- implicit 100 % targets (mechanism 4) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("task,progress,period,status,ratio", [
+    ("实现行政村5G网络全覆盖。", "截至9月底，行政村5G网络覆盖率达到92.3%。", "2023-09", "超时序", 0.923),  # hand-written
+    ("推进农村生活污水治理，实现行政村污水处理设施全覆盖。", "1-11月,设施覆盖率65.2%。", "2023-11", "滞后", 0.652),  # hand-written
+    ("全面完成老旧燃气管网改造。", "完成率42.3%。", "2023-09", "滞后", 0.423),  # hand-written
+    ("全面完成农村危房改造任务。", "上半年已完成改造任务量的42.3%。", "2023-06", "正常", 0.423),  # hand-written
+    ("实现城乡居民医保应保尽保。", "参保率98.5%。", "2023-09", "超时序", 0.985),  # hand-written
+])
+def test_implicit_full_target_takes_the_stated_rate(task, progress, period, status, ratio):
+    j = judge(task, progress, period)
+    assert j.derived.record["ratio"] == pytest.approx(ratio)
+    assert j.status == status, j.status_reason
+
+
+def test_a_rate_of_something_else_is_not_the_completion_ratio():
+    j = judge("推进城市体检全覆盖。", "城市道路完好率98%，已完成城市体检自评。")  # hand-written
+    assert "ratio" not in j.derived.record
+
+
+def test_real_fuling_full_coverage_without_a_rate_stays_qualitative():
+    # Fuling seq 138 (officially normal): 应保尽保 but no rate in the progress
+    j = judge("推动最低生活保障扩围增效，切实做到应保尽保。", "全力推进低保扩围增效。前三季度，新增低保对象379户665人。")
+    assert "ratio" not in j.derived.record and j.status == "正常"
+
+
+# --- a figure copied from the target is not an actual (mechanism 5) -------------------------------------------
+
+def test_heading_that_repeats_the_task_is_not_an_actual():
+    j = judge("改造5座公厕。", "改造5座公厕：已完成3座，2座正在施工。")  # hand-written
+    assert j.derived.record["ratio"] == pytest.approx(0.6)
+    assert j.status != "已完成"
+
+
+def test_heading_repeat_alone_never_gives_100_percent():
+    j = judge("改造5座公厕。", "改造5座公厕：已完成主体施工3座。")  # hand-written
+    assert j.derived.record.get("ratio") != pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("progress", ["已改造5座公厕。", "全区改造5座公厕，均已完工。"])  # hand-written
+def test_the_same_figure_as_a_statement_is_an_actual(progress):
+    assert judge("改造5座公厕。", progress).derived.record["ratio"] == pytest.approx(1.0)
+
+
+# --- verb and stage alignment (mechanism 3) ---------------------------------------------------------------------
+
+def test_started_projects_do_not_count_as_built():
+    j = judge("建成12个项目。", "已开工建设8个项目，其中2个已完工。")  # hand-written (issue 14)
+    assert j.derived.record["ratio"] == pytest.approx(2 / 12, abs=1e-4)
+
+
+def test_words_between_verb_and_number_do_not_break_a_match():
+    j = judge("新建120个充电桩。", "新建并投用130个充电桩。")  # hand-written (issue 14)
+    assert j.derived.record["ratio"] == pytest.approx(130 / 120, abs=1e-4) and j.status == "已完成"
+
+
+def test_real_fuling_finished_roads_do_not_satisfy_in_use():
+    # Fuling seq 36: 10条道路基本完工 against 建成投用…10条市政道路 — 完工 is a rung below 投用
+    j = judge("建成投用集绣大道、平绣路等10条市政道路。", "集绣大道、平绣路、集前路等10条道路基本完工。")
+    assert j.derived.record.get("ratio") is None and j.status != "已完成"

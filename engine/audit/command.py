@@ -12,6 +12,7 @@ import click
 
 from ..cli_options import engine_option
 from ..errors import DubanError
+from ..progress import quiet_option, stage
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -27,6 +28,7 @@ EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 @engine_option()
 @click.option("--fail-on-warn", is_flag=True, help="有警告时也以退出码 1 结束")
 @click.option("--show-info", is_flag=True, help="终端中也列出“提示”级别的条目（文件中总是全部列出）")
+@quiet_option
 def audit_cmd(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine, fail_on_warn, show_info):
     """审核进展和督查报告：错别字、日期和数据期、单位、重复任务、上报状态、报告数字与附件是否一致。"""
     try:
@@ -45,7 +47,7 @@ def _run(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine
     from ..lock import workspace_lock
 
     fmts = parse_formats(formats)  # bad options fail before any work
-    with workspace_lock(workspace):
+    with workspace_lock(workspace), stage(f"审核 {Path(workspace).name} {period}"):
         report = run_audit(workspace, period, memo=memo, rules_dir=rules_dir, audit_dir=audit_dir, engine=engine)
     for line in checklist(report, show_info=show_info):
         click.echo(line)

@@ -12,6 +12,7 @@ import statistics
 import click
 
 from ..evaluate import ENGINE_CHOICES, ENGINES
+from ..progress import bar, quiet_option, stage
 
 STAGE_ZH = {"generate": "生成合成文本", "import_extract": "导入+抽取", "derive": "推导", "evaluate:durable_rules": "判定（durable_rules）",
             "evaluate:vectorised": "判定（vectorised）", "compare": "比对两个引擎", "classify": "分类", "write": "写 result.json"}
@@ -46,6 +47,7 @@ def median_run(runs: list[dict]) -> dict:
 @click.option("--pretty-json", is_flag=True, help="result.json 按 duban check 的格式（缩进）写出；默认紧凑格式（内容相同，快约 4 倍）")
 @click.option("--district", is_flag=True, help="另外计时：一个 300 项任务的区县，duban check 输出全部默认格式")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@quiet_option
 def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rules_dir, pretty_json, district, as_json):
     """性能基准：合成全国规模的工作区，计时 导入+抽取、推导、判定、分类、写 result.json，并比对两个引擎。"""
     from pathlib import Path
@@ -61,12 +63,16 @@ def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rule
     engines = (engine,) if no_compare else (engine, *others)
     opts = Options(facts=facts, seed=seed, items=items, workers=workers, primary=engine, engines=engines,
                    out=Path(out) if out else None, rules_dir=Path(rules_dir) if rules_dir else None, pretty_json=pretty_json)
-    runs = [run(opts) for _ in range(repeat)]
+    runs = []
+    for n in range(repeat):
+        with bar(facts, f"基准测试{f'（第 {n + 1}/{repeat} 次）' if repeat > 1 else ''}：事实") as progress:
+            runs.append(run(opts, progress=progress.set))
     result = median_run(runs) if repeat > 1 else runs[0]
     if district:
         from .district import time_district
 
-        result["district"] = time_district(seed=seed, rules_dir=opts.rules_dir, repeat=max(3, repeat))
+        with stage("计时一个区县的 duban check"):
+            result["district"] = time_district(seed=seed, rules_dir=opts.rules_dir, repeat=max(3, repeat))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -57,9 +57,14 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     tf, mf = t.get("verb_family"), m.get("verb_family")
     gen = _generic(lx)
     tv, mv = lx.verbs.get(t.get("verb") or ""), lx.verbs.get(m.get("verb") or "")
-    related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also)
+    related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
     if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
         return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
+    tr, mr = rung(lx, t.get("verb")), rung(lx, m.get("verb"))
+    if tr is not None and mr is not None and mr < tr:
+        return f"阶段低于目标（{m.get('verb')}＜{t.get('verb')}）"  # 完工 never satisfies 建成投用
+    if m.get("copied"):
+        return "是照抄的目标原文"  # 改造5座公厕：已完成3座 — the 5 is the task's own words
     if m.get("forecast"):
         return "只是预计数"
     if m.get("role") == "list":
@@ -69,6 +74,57 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     if m.get("cumulative") and not any(w in (t.get("quote") or "") for w in lx.markers["cumulative"]):
         return "是累计数"  # unless the target is itself a stock (贷款余额突破800亿元)
     return None
+
+
+def rung(lx: Lexicon, verb: str | None) -> int | None:
+    """The stage a verb names (开工 2 … 完工/建成 4 … 投用 5), from the stage lexicon; None for 新建, 完成…"""
+    table = getattr(lx, "_verb_rungs", None)
+    if table is None:
+        table = {}
+        for e in lx.raw.get("stages", []):
+            for w in e.get("words", []) or []:
+                table.setdefault(w, e.get("rank"))
+        lx._verb_rungs = table  # type: ignore[attr-defined]
+    return table.get(verb) if verb else None
+
+
+def mark_copies(targets: list[dict], measures: list[dict], text: str) -> list[dict]:
+    """Measures that only repeat a target's own words (改造5座公厕：已完成3座): copies flagged `copied`.
+    A repeat counts only as a heading — at the start of the text or of a sentence, or followed by ：
+    — and only when another figure in the same unit is there to be the actual."""
+    out = measures
+    for t in targets:
+        quote = t.get("quote") or ""
+        if t.get("quantity") is None or len(quote) < 3:
+            continue
+        for j, m in enumerate(measures):
+            if m.get("copied") or m["quantity"] != t["quantity"] or m["unit"] != t.get("unit"):
+                continue
+            at = text.find(quote, max(0, m["span"][0] - len(quote)), m["span"][1] + len(quote))
+            if at < 0:
+                continue
+            before, after = text[:at].rstrip()[-1:], text[at + len(quote):at + len(quote) + 1]
+            heading = before in ("", "。", "；", ";", "\n", "】", "）") or after in ("：", ":")
+            others = any(k != j and o["unit"] == m["unit"] and not o.get("forecast") for k, o in enumerate(measures))
+            if heading and others:
+                if out is measures:
+                    out = [dict(x) for x in measures]
+                out[j]["copied"] = True
+                _under_heading(out, j, t, text)
+    return out
+
+
+def _under_heading(measures: list[dict], j: int, t: dict, text: str) -> None:
+    """The figures after a copied heading, up to the sentence end, report on the heading's task:
+    改造5座公厕：已完成3座 — 完成 here means 改造."""
+    end = min([p for p in (text.find(c, measures[j]["span"][1]) for c in "。；;\n") if p >= 0] or [len(text)])
+    for m in measures[j + 1:]:
+        if m["span"][0] >= end:
+            break
+        if m["unit"] == measures[j]["unit"] and not m.get("copied") and t.get("verb_family"):
+            m["also_families"] = [*m.get("also_families", ()), t["verb_family"]]
+            if not m.get("context"):
+                m["context"] = t.get("object") or ""
 
 
 _PRIORITY = {"类型不同": 0, "单位不可换算": 0}

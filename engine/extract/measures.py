@@ -14,6 +14,7 @@ from .numbers import Quantity
 from .scan import Scan, Token
 
 _FILLER = set("为达了约到至是已共计 、和及分别均")
+_CHAIN = ("并", "并且", "和", "及", "、", "且")  # 新建并投用130个: both verbs govern the figure
 VERB_AFTER = 8  # 10条道路基本完工: a verb this close after the unit is the number's verb
 GAP_VERB = 24  # a verb further than this from its number is not taken as the number's verb
 
@@ -154,6 +155,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             ctx = clean(lx, _strip_tokens(sc, pcs, q.start))
         if obj and obj not in ctx:
             ctx += obj
+        chained = _chained_families(sc, verb, cs)
         out.append({
             "quantity": round(value, 6),
             "unit": q.unit.name,
@@ -171,6 +173,8 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             "item": sc.item_at(q.start),
             "role": _role(sc, q, cs, ce, obj),
         })
+        if chained:
+            out[-1]["also_families"] = chained
         if not ctx and len(out) > 1:  # 其中拆除1.8万平方米 / 已建成3个: the subject of the list head
             prev = out[-2]
             if sc.sentence(prev["span"][0])[0] == ss:
@@ -178,6 +182,23 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
     if "分别" in norm:
         apply_respectively(sc, out)
     return sc, out
+
+
+def _chained_families(sc: Scan, verb: Token | None, cs: int) -> list[str]:
+    """Families of the verbs joined to this one by 并/和/及 (新建并投用130个): the figure reports on each."""
+    out: list[str] = []
+    while verb is not None:
+        head = sc.norm[max(cs, verb.start - 2):verb.start]
+        link = next((c for c in _CHAIN if head.endswith(c)), None)
+        if link is None:
+            break
+        prev = sc.verb_before(cs, verb.start - len(link))
+        if prev is None or prev.end != verb.start - len(link):
+            break
+        if prev.info.family and prev.info.family not in out:
+            out.append(prev.info.family)
+        verb = prev
+    return out
 
 
 def apply_respectively(sc: Scan, out: list[dict]) -> None:
