@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 
 from .extract.comparisons import find_comparisons
+from .extract.lexicon import get_lexicon
+from .extract.matching import rung
 from .extract.numbers import normalize
+from .extract.subprojects import reached_count
 
 # the rung a target's verb demands; 加快建设X / 推进Y (ongoing work) demand none
 _VERB_RUNG = {"开工": 2, "开建": 2, "动工": 2, "新开工": 2, "开工建设": 2, "启动建设": 2,
@@ -53,6 +56,7 @@ def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_na
         record["done_stated"] = True  # a lower stage stated anywhere means part is not finished
     _stated_comparisons(record, evidence, targets, text, tp)
     _implicit_full_target(record, evidence, measures, text, tp)
+    _enumerated_projects(record, evidence, targets, text, tp)
 
 
 def _stated_comparisons(record: dict, evidence: dict, targets: list[dict], text: str, tp: float) -> None:
@@ -117,3 +121,25 @@ def _implicit_full_target(record: dict, evidence: dict, measures: list[dict] | N
         quote = {"quote": m.get("quote", ""), "span": m.get("span"), "source": "progress",
                  "reason": "目标为全覆盖/全面完成（即100%），进展中的比率即完成率"}
         _set_ratio(record, evidence, value, tp, quote)
+
+
+def _enumerated_projects(record: dict, evidence: dict, targets: list[dict], text: str, tp: float) -> None:
+    """建成城乡社区综合服务体试点5个 against `A、B、C、D综合服务体已基本建成，E正开展改建`: 4 of 5 reached
+    the stage 建成 demands. Read only when no figure was matched."""
+    if "ratio" in record:
+        return
+    lx = get_lexicon()
+    for t in targets:
+        need = rung(lx, t.get("verb"))
+        if t.get("kind") != "count" or not t.get("quantity") or need is None or need < 2:
+            continue
+        found = reached_count(text, need)
+        if found is None:
+            continue
+        reached, named, items = found
+        quote = "；".join(i["quote"] for i in items if i["rank"] >= need)
+        _set_ratio(record, evidence, round(reached / float(t["quantity"]), 4), tp, {
+            "quote": quote, "span": items[0]["span"], "source": "progress", "target_quote": t.get("quote", ""),
+            "reason": f"逐项列出的项目中{reached}个已达到目标要求的阶段（共列出{named}个有阶段的项目）"})
+        record["subprojects_reached"] = reached
+        return

@@ -311,3 +311,31 @@ def test_real_fuling_finished_roads_do_not_satisfy_in_use():
     # Fuling seq 36: 10条道路基本完工 against 建成投用…10条市政道路 — 完工 is a rung below 投用
     j = judge("建成投用集绣大道、平绣路等10条市政道路。", "集绣大道、平绣路、集前路等10条道路基本完工。")
     assert j.derived.record.get("ratio") is None and j.status != "已完成"
+
+
+# --- enumerated sub-projects (mechanism 2) ----------------------------------------------------------------------
+
+def test_real_fuling_named_projects_count_against_the_target():
+    # Fuling seq 147 (officially normal): four named 综合服务体 built of five
+    j = judge("力争建成城乡社区综合服务体试点5个。",
+              "敦仁街道太平街社区、崇义街道皮家街社区、江北街道二渡村、武陵山乡武陵山村综合服务体已基本建成，"
+              "新妙镇北门村正开展综合服务设施改建升级。")
+    assert j.derived.record["ratio"] == pytest.approx(0.8) and j.status == "正常"
+
+
+@pytest.mark.parametrize("progress,period,ratio,status", [
+    # hand-written: circled numbers, semicolons, a project at each stage
+    ("①白涛站已建成投用；②马武站主体施工完成60%；③龙潭站正在招标；④焦石站尚未开工。", "2023-09", 0.25, "严重滞后"),
+    # hand-written: 一是/二是, half-width commas, 上半年
+    ("一是白涛站已完工,二是马武站已完工,三是龙潭站已建成。", "2023-06", 0.75, "超时序"),
+])
+def test_enumerated_projects_reaching_the_stage(progress, period, ratio, status):
+    j = judge("建成镇级污水处理站4座。", progress, period)
+    assert j.derived.record["ratio"] == pytest.approx(ratio)
+    assert j.status == status, j.status_reason
+
+
+def test_projects_below_the_demanded_stage_give_no_ratio():
+    # none reached 投用: the list may be about another aim, so no ratio is read from it
+    j = judge("建成投用污水处理站3座。", "白涛站已完工，马武站主体完工，龙潭站正在施工。")  # hand-written
+    assert "ratio" not in j.derived.record
