@@ -95,24 +95,42 @@ def explain(run: CheckRun, ref: str) -> dict:
     }
 
 
-def explain_text(data: dict) -> str:
-    lines = [f"{data['id']}（序号 {data['seq'] or '—'}）{data['text']}", f"进展：{data['progress_text'] or '（本期未报送）'}", "", "事实记录："]
+def explain_text(data: dict, show_all: bool = False) -> str:
+    """The verdict first, then the rules that fired with their evidence, then the record; rules that did
+    not fire only with show_all (a task is tested by ~30 rules, most of which say nothing about it)."""
+    lines = [f"判定：{data['status']}（{data['status_reason']}）",
+             f"{data['id']}（序号 {data['seq'] or '—'}）{data['text']}",
+             f"进展：{data['progress_text'] or '（本期未报送）'}", ""]
+    fired = [rule for rule in data["rules"] if rule["fired"]]
+    lines.append(f"触发的规则（{len(fired)} 条）：" if fired else "没有规则触发。")
+    for rule in fired:
+        lines.extend(_rule_lines(rule))
+    lines += ["", "事实记录："]
     for key, value in data["record"].items():
         spec = FIELDS.get(key)
         lines.append(f"  {spec.alias if spec else key}（{key}）= {_show(value)}")
     for match in data["matches"] or []:
         lines.append(f"  目标 {match.get('target')} 的对应读数：{match.get('reason', '')}")
-    lines.append("")
-    for rule in data["rules"]:
-        head = "触发" if rule["fired"] else "未触发"
-        if rule["waived"]:
-            head += f"（已豁免至 {rule['waived']['until']}：{rule['waived']['reason']}）"
-        lines.append(f"[{head}] {rule['rule']} v{rule['version']} {rule['title']}" + (f" → {rule['status']}" if rule["status"] else ""))
-        lines.extend(f"    {t['text']}" for t in rule["trace"])
-        if rule["fired"]:
-            lines.append(f"    发现：{rule['message']}")
-            quote = (rule["evidence"] or {}).get("quote")
-            if quote:
-                lines.append(f"    引文：「{quote}」 位置 {rule['evidence'].get('span')}")
-    lines += ["", f"判定：{data['status']}（{data['status_reason']}）", f"状态优先顺序：{' > '.join(data['precedence'])}"]
+    quiet = [rule for rule in data["rules"] if not rule["fired"]]
+    if show_all:
+        lines += ["", f"未触发的规则（{len(quiet)} 条）："]
+        for rule in quiet:
+            lines.extend(_rule_lines(rule))
+    elif quiet:
+        lines += ["", f"另有 {len(quiet)} 条规则未触发（加 --all 列出每条的比较过程）。"]
+    lines.append(f"状态优先顺序：{' > '.join(data['precedence'])}")
     return "\n".join(lines)
+
+
+def _rule_lines(rule: dict) -> list[str]:
+    head = "触发" if rule["fired"] else "未触发"
+    if rule["waived"]:
+        head += f"（已豁免至 {rule['waived']['until']}：{rule['waived']['reason']}）"
+    lines = [f"[{head}] {rule['rule']} v{rule['version']} {rule['title']}" + (f" → {rule['status']}" if rule["status"] else "")]
+    lines.extend(f"    {t['text']}" for t in rule["trace"])
+    if rule["fired"]:
+        lines.append(f"    发现：{rule['message']}")
+        quote = (rule["evidence"] or {}).get("quote")
+        if quote:
+            lines.append(f"    引文：「{quote}」 位置 {rule['evidence'].get('span')}")
+    return lines

@@ -118,9 +118,12 @@ def test_explain_shows_why_and_why_not():
     proc = run_cli("explain", SHIPPED_WS, "177", "--period", "2023-09", "--engine", "vectorised")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
+    assert any(line.startswith("判定：滞后") for line in out.splitlines()[:3]), "the verdict comes first"
     assert "[触发] R-ES-01" in out and "出现「被市政府办公厅通报」" in out
-    assert "[未触发] R-TP-04" in out and "（缺失） → 不成立" in out
-    assert "判定：滞后" in out
+    assert out.index("[触发] R-ES-01") < out.index("事实记录：")
+    assert "[未触发]" not in out and "条规则未触发（加 --all" in out
+    full = run_cli("explain", SHIPPED_WS, "177", "--period", "2023-09", "--engine", "vectorised", "--all").stdout
+    assert "[未触发] R-TP-04" in full and "（缺失） → 不成立" in full
     data = json.loads(run_cli("explain", SHIPPED_WS, "T001", "--period", "2023-09", "--json", "--engine", "vectorised").stdout)
     assert data["id"] == "T001" and any(r["fired"] for r in data["rules"]) and data["record"]["time_progress"] == 0.75
 
