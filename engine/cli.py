@@ -164,7 +164,8 @@ def demo_cmd(ctx, out_dir, engine):
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @engine_option()
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
+@click.option("--all", "show_all", is_flag=True, help="也列出未触发的规则及其比较过程")
+def explain_cmd(workspace, item, period, rules_dir, engine, as_json, show_all):
     """说明一项任务或指标为何得到当前状态：每条规则是否触发、比较了哪些值、引用哪段原文。ITEM 为编号（T077）或序号。"""
     import json
 
@@ -174,7 +175,7 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json):
     run = run_check(workspace, period, rules_dir, engine)
     echo_engine_notice(run.engine_notice)
     data = explain(run, item)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else explain_text(data))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else explain_text(data, show_all))
 
 
 @main.command("eval")
