@@ -118,8 +118,8 @@ def unit_trends(ctx: RenderContext) -> tuple:
 
 
 # the sort order of the 状态 column: the most urgent first
-STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "正常": 3, "符合时间节点要求": 3, "超时序": 4,
-               "符合预期": 4, "已完成": 5}
+STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "已调整": 3, "正常": 3, "符合时间节点要求": 3,
+               "超时序": 4, "符合预期": 4, "已完成": 5}
 
 
 def dashboard_extras(ctx: RenderContext) -> dict:
