@@ -133,7 +133,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
     try:
         names = workbook.sheetnames
         if sheet is not None and sheet not in names:
-            raise InputError(f"找不到工作表「{sheet}」", file=str(path), hint=f"现有工作表：{'、'.join(names)}")
+            raise InputError(f"找不到工作表「{sheet}」", file=str(path), hint="现有工作表：" + "、".join(f"「{n}」" for n in names))
         tables = []
         for name in names:
             if sheet is not None and name != sheet:

@@ -111,3 +111,32 @@ def test_base_workspace_is_valid(tmp_path):
     shutil.copytree(BASE, tmp_path / "ws")
     proc = run_cli("check", tmp_path / "ws", "--period", "2023-09", "--format", "json", "--out", tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
+
+
+# names the corpus messages spell in ASCII on purpose: YAML values, and the Python type a template touched
+CORPUS_NAMES = {"true", "false", "type"}
+
+
+def test_no_english_reaches_the_user(outcomes):
+    """Issue 15: no message in the corpus carries a library's English (ASCII words of 4+ letters outside
+    file paths, option names, YAML keys and quoted input)."""
+    from .english import english_words
+
+    found = {}
+    for case in CASES:
+        proc = outcomes[case["file"]]["proc"]
+        words = english_words(proc.stderr + proc.stdout, CORPUS_NAMES | _field_names(proc.stderr))
+        if words:
+            found[case["file"]] = (words, proc.stderr[-300:].split("\n")[0][-160:])
+    assert not found, "\n".join(f"{name}: {words} in {line}" for name, (words, line) in found.items())
+
+
+def _field_names(text: str) -> set[str]:
+    """The file format's identifiers, not sentences: the field a message is about, and YAML keys and
+    values it quotes as YAML (kind: growth, columns: {…})."""
+    import re
+
+    names = set(re.findall(r"字段「([^」]*)」", text))  # the key the message is about, named again in its text
+    for key, value in re.findall(r"(?<![A-Za-z])([a-z_]{2,}): ?([a-z_]*)", text):
+        names.update({key, value} - {""})
+    return names
