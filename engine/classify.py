@@ -138,8 +138,22 @@ def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     for _, key, _ in _parsed(rule.message):
         if key is not None:
             values[key] = extra[key] if key in extra else record[key] if key in record else params.get(key)
+    message = render_message(rule.message, values)
+    if evidence.get("aims"):  # a compound task: name every aim with its figure, not only the deciding one
+        message += "；各子目标：" + "；".join(_aim_text(a) for a in evidence["aims"])
     return Finding(rule=rule.id, title=rule.title, version=rule.version, severity=rule.severity, status=rule.status,
-                   escalation=rule.escalation, message=render_message(rule.message, values), evidence=evidence)
+                   escalation=rule.escalation, message=message, evidence=evidence)
+
+
+def _aim_text(aim: dict) -> str:
+    figure = aim.get("figure")
+    if figure is None:
+        return f"{aim['target']}（未见可比数字）"
+    if aim.get("kind") == "growth":
+        return f"{aim['target']}→{figure:g}%"
+    if isinstance(figure, float) and aim.get("actual") is not None and figure != aim.get("actual"):
+        return f"{aim['target']}→{aim.get('quote') or aim['actual']}（{figure * 100:.0f}%）"
+    return f"{aim['target']}→{aim.get('quote') or figure}"
 
 
 def missing_reason(derived: Derived) -> str:

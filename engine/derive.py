@@ -45,7 +45,7 @@ def time_progress(period: str, as_of: str | None, params: dict) -> float:
     return round(month / 12, 4)
 
 
-def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Derived:
+def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst") -> Derived:
     _, month = period_months(period)
     record: dict = {"kind": item.kind, "text": item.text, "month": month, "time_progress": tp}
     evidence: dict = {}
@@ -71,7 +71,7 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Deri
     reading = {"measures": measures, "data_period": entry.data_period, "stage": entry.stage, "flags": entry.flags}
     matches = extract.match_targets(targets, reading, period) if targets else []
     derived.matches = matches
-    _numbers_from_matches(record, evidence, targets, matches, measures, tp)
+    _numbers_from_matches(record, evidence, targets, matches, measures, tp, aggregation)
 
     stage = entry.stage or {}
     if stage.get("name") in STAGE_RANKS:
@@ -95,34 +95,52 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float) -> Deri
     return derived
 
 
-def _numbers_from_matches(record, evidence, targets, matches, measures, tp) -> None:
-    worst_ratio = worst_growth = worst_excess = None
+AGGREGATIONS = ("worst", "all", "any")  # params.yaml aim_aggregation: how several quantified aims give one status
+
+
+def _numbers_from_matches(record, evidence, targets, matches, measures, tp, aggregation: str = "worst") -> None:
+    """Each quantified aim judged on its own; the task takes the worst aim's figure (`worst`), the best
+    (`any`), or — `all` — the worst only once every aim has a figure. Every aim is listed in the evidence."""
+    ratios, growths, excesses, aims = [], [], [], []
     for match in matches:
         target = targets[match["target"]]
+        if target.get("quantity") is None:
+            continue
         measure = measures[match["measure"]] if match.get("measure") is not None else None
+        entry = None
         if target.get("kind") == "growth" and target.get("direction") == "以内" and match.get("growth") is not None:
-            excess = round(float(match["growth"]) - float(target["quantity"]), 4)  # 能耗增速控制在2.16%以内
-            if worst_excess is None or excess > worst_excess[0]:
-                worst_excess = (excess, target, match, measure)
+            entry = excesses, round(float(match["growth"]) - float(target["quantity"]), 4)  # 能耗增速控制在2.16%以内
         elif target.get("kind") == "growth" and match.get("growth") is not None:
-            gap = round(float(target["quantity"]) - float(match["growth"]), 4)
-            if worst_growth is None or gap > worst_growth[0]:
-                worst_growth = (gap, target, match, measure)
-        elif target.get("direction") == "以内" and match.get("actual") is not None and target.get("quantity") is not None:
-            excess = round(float(match["actual"]) - float(target["quantity"]), 4)
-            if worst_excess is None or excess > worst_excess[0]:
-                worst_excess = (excess, target, match, measure)
+            entry = growths, round(float(target["quantity"]) - float(match["growth"]), 4)
+        elif target.get("direction") == "以内" and match.get("actual") is not None:
+            entry = excesses, round(float(match["actual"]) - float(target["quantity"]), 4)
         elif match.get("ratio") is not None:
-            ratio = round(float(match["ratio"]), 4)
-            if worst_ratio is None or ratio < worst_ratio[0]:
-                worst_ratio = (ratio, target, match, measure)
+            entry = ratios, -round(float(match["ratio"]), 4)  # negated: for every list, larger = worse
+        if entry:
+            entry[0].append((entry[1], target, match, measure))
+        aims.append(_aim(target, match, measure))
+    unread = sum(1 for a in aims if a["figure"] is None)
+    if aims:
+        record["aims"] = len(aims)
+        record["aims_unread"] = unread
+    if aggregation == "all" and unread:
+        return  # every aim must have a figure before the task is judged
+    choose = min if aggregation == "any" else max
+    worst_ratio = choose(ratios, key=lambda x: x[0]) if ratios else None
+    worst_growth = choose(growths, key=lambda x: x[0]) if growths else None
+    worst_excess = choose(excesses, key=lambda x: x[0]) if excesses else None
+    if worst_ratio:
+        worst_ratio = (-worst_ratio[0], *worst_ratio[1:])
     if worst_ratio:
         ratio, target, match, measure = worst_ratio
         record["ratio"] = ratio
-        record["shortfall"] = round(tp - ratio, 4)
+        due = _due(tp, target)
+        record["shortfall"] = round(due - ratio, 4)
         record["lead"] = round(ratio - tp, 4)
         evidence["ratio"] = _pair(target, measure, match)
         evidence["shortfall"] = evidence["lead"] = evidence["ratio"]
+        if due != tp:
+            evidence["shortfall"] = dict(evidence["ratio"], due=due)
     if worst_growth:
         gap, target, match, measure = worst_growth
         record["growth_actual"] = round(float(match["growth"]), 4)
@@ -137,6 +155,10 @@ def _numbers_from_matches(record, evidence, targets, matches, measures, tp) -> N
         record["limit_excess"] = excess
         record["direction"] = "以内"
         evidence["limit_excess"] = _pair(target, measure, match)
+    if len(aims) > 1:  # a compound task: every aim with its figure, beside the deciding one
+        for key in ("ratio", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall", "limit_excess"):
+            if key in evidence:
+                evidence[key] = dict(evidence[key], aims=aims)
 
 
 def _quote(item: dict, source: str = "progress") -> dict:
@@ -149,8 +171,27 @@ def _pair(target: dict, measure: dict | None, match: dict) -> dict:
             "target_quote": target.get("quote", ""), "reason": match.get("reason", "")}
 
 
+def _due(tp: float, target: dict) -> float:
+    """The share due by now. Things counted one by one are due in whole units: 新增智能工厂2个 in
+    September is 1 due (not 1.5), so 1 built is on time; 建成1座 is due only in December."""
+    qty = target.get("quantity")
+    if target.get("kind") != "count" or not qty or qty != int(qty) or qty > 100:
+        return tp
+    return round(int(tp * qty + 1e-9) / qty, 4)
+
+
+def _aim(target: dict, match: dict, measure: dict | None) -> dict:
+    """One aim of a compound task with its figure, for the explanation (figure None: no comparable figure)."""
+    figure = match.get("growth") if target.get("kind") == "growth" else match.get("ratio")
+    if figure is None and target.get("direction") == "以内":
+        figure = match.get("actual")
+    return {"target": target.get("quote", ""), "quote": measure.get("quote", "") if measure else "",
+            "actual": match.get("actual"), "figure": figure, "kind": target.get("kind")}
+
+
 def derive_workspace(ws: Workspace, period: str, params: dict) -> tuple[list[Derived], float]:
     progress = ws.progress.get(period)
     tp = time_progress(period, progress.as_of if progress else None, params)
     entries = progress.entries if progress else {}
-    return [derive_item(item, entries.get(item.id), period, tp) for item in ws.plan.items()], tp
+    aggregation = params.get("aim_aggregation", "worst")
+    return [derive_item(item, entries.get(item.id), period, tp, aggregation) for item in ws.plan.items()], tp

@@ -91,6 +91,8 @@ def _stated_comparisons(record: dict, evidence: dict, targets: list[dict], text:
 
 
 def _set_ratio(record: dict, evidence: dict, ratio: float, tp: float, quote: dict) -> None:
+    if record.get("aims_unread"):
+        record["aims_unread"] -= 1  # the words gave the figure the numbers did not
     record["ratio"] = ratio
     record["shortfall"] = round(tp - ratio, 4)
     record["lead"] = round(ratio - tp, 4)

@@ -27,13 +27,13 @@ BOOK = load_rulebook(RULES)
 EVAL = PlainEvaluator(BOOK.rules)
 
 
-def judge(task: str, progress: str, period: str = "2023-09"):
+def judge(task: str, progress: str, period: str = "2023-09", aggregation: str = "worst"):
     item = Item(id="T1", kind="task", text=task, seq="1", targets=extract.read_targets(task))
     reading = extract.read_progress(progress, period)
     entry = Entry(id="T1", text=progress, measures=reading["measures"], data_period=reading["data_period"],
                   stage=reading["stage"], flags=reading["flags"])
     tp = time_progress(period, None, BOOK.params)
-    derived = derive_item(item, entry, period, tp)
+    derived = derive_item(item, entry, period, tp, aggregation)
     fired = EVAL.evaluate([derived.record])
     return classify([derived], fired, BOOK)[0]
 
@@ -339,3 +339,60 @@ def test_projects_below_the_demanded_stage_give_no_ratio():
     # none reached 投用: the list may be about another aim, so no ratio is read from it
     j = judge("建成投用污水处理站3座。", "白涛站已完工，马武站主体完工，龙潭站正在施工。")  # hand-written
     assert "ratio" not in j.derived.record
+
+
+# --- compound tasks (mechanism 1) ---------------------------------------------------------------------------------
+
+REAL_81 = ("实施智能化改造项目50个，新增智能工厂2个、数字化车间5个。",
+           "完成智能化改造项目35个，2023年成功创建市级智能工厂1个、数字化车间11个。")  # Fuling seq 81, shortened
+HAND_COMPOUND = ("新建污水管网40公里，改造雨污分流小区20个。", "1-5月,新建污水管网31公里;改造雨污分流小区3个")  # hand-written
+
+
+def test_compound_task_explanation_lists_every_aim():
+    j = judge(*REAL_81)
+    message = j.status_reason
+    assert "各子目标" in message
+    for aim in ("改造项目50个", "智能工厂2个", "数字化车间5个"):
+        assert aim in message, message
+
+
+def test_whole_units_due_two_factories_one_built_in_september_is_on_time():
+    j = judge(*REAL_81)
+    assert j.derived.record["ratio"] == pytest.approx(0.5)  # the worst aim: 1 of 2 factories
+    assert j.derived.record["shortfall"] == pytest.approx(0.0)  # 1 of 2 is what is due in September
+    assert j.status == "正常", j.status_reason
+
+
+@pytest.mark.parametrize("aggregation,status", [("worst", "滞后"), ("any", "超时序"), ("all", "滞后")])
+def test_aggregation_is_a_parameter(aggregation, status):
+    j = judge(*HAND_COMPOUND, period="2023-05", aggregation=aggregation)
+    assert j.status == status, j.status_reason
+
+
+def test_all_waits_for_every_aim():
+    task, progress = "新建污水管网40公里，改造雨污分流小区20个。", "新建污水管网31公里。"  # hand-written
+    assert judge(task, progress, aggregation="worst").derived.record["ratio"] == pytest.approx(0.775)
+    j = judge(task, progress, aggregation="all")
+    assert "ratio" not in j.derived.record and j.status == "待核实"
+
+
+def test_done_aims_with_an_unread_aim_are_not_done():
+    # Fuling seq 93 (officially normal): 绿色工厂 done, 绿色园区 has no figure
+    j = judge("创建市级绿色园区1个、绿色工厂5个。", "新增市级绿色工厂7个。")
+    assert j.derived.record["aims_unread"] == 1
+    assert j.status == "正常", j.status_reason
+
+
+def test_bad_aggregation_is_a_chinese_rule_error(tmp_path):
+    import shutil
+
+    from engine.errors import RuleError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    params = rules / "params.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("aim_aggregation: worst", "aim_aggregation: 最差"),
+                      encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_rulebook(rules)
+    assert "aim_aggregation" in err.value.format() and "worst" in err.value.format()

@@ -26,14 +26,19 @@ NUMBERS = {
     "growth_severe": (0, 100, "应为 0 到 100 之间的百分点数（5 个百分点写 5.0）"),
     "min_progress_chars": (0, 10000, "应为不小于 0 的字数"),
     "stale_months": (0, 12, "应为 0 到 12 之间的月数"),
+    "not_started_progress": (0, 1, "应为 0 到 1 之间的小数（6 月写 0.5）"),
+    "build_preparing_progress": (0, 1, "应为 0 到 1 之间的小数（9 月写 0.75）"),
+    "still_preparing_progress": (0, 1, "应为 0 到 1 之间的小数（10 月写 0.8）"),
 }
+AIM_AGGREGATIONS = ("worst", "all", "any")  # engine/derive.py AGGREGATIONS
 PARAM_TYPES = {name: "num" for name in NUMBERS}  # kept for callers of the old API
 ORDERED = (("tolerance", "severe_gap"), ("growth_tolerance", "growth_severe"))
 PRECEDENCE = {"status_precedence": STATUSES_TASK, "indicator_precedence": STATUSES_INDICATOR}
 TIME_PROGRESS_KEYS = ("method", "curve")
 METHODS = ("months", "days", "curve")
 # read by engine code rather than referenced by rules, so never "unused"
-ENGINE_PARAMS = ("time_progress", "status_precedence", "indicator_precedence", "escalation_ladder", "escalation_streak")
+ENGINE_PARAMS = ("time_progress", "status_precedence", "indicator_precedence", "escalation_ladder", "escalation_streak",
+                 "aim_aggregation")
 
 
 def read_source(path: Path) -> str:
@@ -108,6 +113,9 @@ def _check(data: LocDict, errors: Collector) -> set:
         if small not in bad and big not in bad and is_num(a) and is_num(b) and a >= b:
             err(f"参数「{big}」（{show(b)}）应大于「{small}」（{show(a)}）", big, "否则两档之间的规则永远不会触发")
     _time_progress(data, err)
+    if "aim_aggregation" in data and data["aim_aggregation"] not in AIM_AGGREGATIONS:
+        err(f"参数「aim_aggregation」应为 worst（按最差的子目标）、all（每个子目标都有数字才判）或 any（按最好的子目标）之一，"
+            f"实为「{show(data['aim_aggregation'])}」", "aim_aggregation")
     for key, statuses in PRECEDENCE.items():
         value = data.get(key)
         if not isinstance(value, list):
