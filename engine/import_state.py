@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from .errors import InputError
+from .import_diff import show_change
 from .yamlio import atomic_write_text
 
 STATE = Path(".duban") / "imported.json"
@@ -47,7 +48,8 @@ class ImportState:
         recorded = self.data.get(scope, {}).get(item_id, {}).get(key)
         hand_edited = self.tracked and recorded != fingerprint(current)
         if hand_edited:
-            self.conflicts.append(f"{scope} {item_id} {key}：现值「{_short(current)}」是手工修改的，导入值为「{_short(new)}」")
+            shown_current, shown_new = show_change(current, new, limit=24)
+            self.conflicts.append(f"{scope} {item_id} {key}：现值「{shown_current}」是手工修改的，导入值为「{shown_new}」")
             return self.force
         return True
 
@@ -83,6 +85,3 @@ def _load(path: Path) -> dict:
     return data
 
 
-def _short(value, limit: int = 24) -> str:
-    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
