@@ -250,3 +250,34 @@ def test_a_bad_mapping_is_a_clear_error(tmp_path):
     (ws / "columns.yaml").write_text("columns: [项]\n", encoding="utf-8")
     result = run_cli("import", path, "--into", ws, "--region", "某县", "--year", "2024")
     assert result.returncode == 2 and "columns.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_docx_annex_title_places_an_indicator_table_its_headers_cannot(tmp_path):  # hand-written
+    import docx
+
+    document = docx.Document()
+    annexes = (
+        ("附件1", "2024年1-11月经济社会发展主要指标完成情况", [
+            ["项", "1-11月完成情况", "责任单位"],
+            ["全体居民人均可支配收入增长与经济增长基本同步", "1-11月全体居民人均可支配收入增长5.9%", "县统计局"],
+            ["单位地区生产总值能耗下降完成市下达任务", "预计能够完成全年目标", "县发展改革委"]]),
+        ("附件2", "1-11月重点工作推进情况", [
+            ["事项", "1-11月进展", "县领导"],
+            ["新建乡镇污水处理厂3座", "已建成2座，1座主体完工", "孙七"]]),
+    )
+    for annex, title, body in annexes:
+        document.add_paragraph(annex)
+        document.add_paragraph(title)
+        table = document.add_table(rows=len(body), cols=len(body[0]))
+        for r, row in enumerate(body):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    path = tmp_path / "report.docx"
+    document.save(path)
+    result = run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-11")
+    assert result.returncode == 0, result.stderr
+    assert "未找到可识别的表头" not in result.stdout
+    assert "附件1（按内容识别列）：指标 2 行" in result.stdout
+    plan = yaml.safe_load((tmp_path / "ws" / "plan.yaml").read_text(encoding="utf-8"))
+    assert [i["name"] for i in plan["indicators"]][0].startswith("全体居民人均可支配收入")
+    assert [t["text"] for t in plan["tasks"]] == ["新建乡镇污水处理厂3座"] and plan["tasks"][0]["leaders"] == ["孙七"]
