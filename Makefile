@@ -48,7 +48,7 @@ test-latest:
 	@$(MAKE) --no-print-directory python-check PY="$(PY)" VENV=.venv-latest
 	rm -rf .venv-latest
 	$(PY) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade pip
+	.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade pip setuptools wheel
 	.venv-latest/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
 	.venv-latest/bin/python -m pip list --format=freeze
 	.venv-latest/bin/python -m pytest -p no:cacheprovider
