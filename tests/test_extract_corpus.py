@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from engine.extract import match_targets, read_progress, read_targets  # noqa: E402
+from engine.extract.matching import mark_copies  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "extraction"
 FIELDS = ("targets", "actual", "ratio", "growth", "stage", "flags", "period")
@@ -96,6 +97,7 @@ def score_case(case: dict, tally: Tally) -> None:
     exp, cid, period = case["expect"], case["id"], case.get("period", "2023-09")
     targets = read_targets(case["task"])
     reading = read_progress(case["progress"], period)
+    reading["measures"] = mark_copies(targets, reading["measures"], case["progress"])  # as derive does
     matches = match_targets(targets, reading, period)
     gold_t = exp.get("targets") or []
     pairs = _align(targets, gold_t)
