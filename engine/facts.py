@@ -10,18 +10,15 @@ named `note`, `备注` or starting with `x_`.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Collector, InputError
+# one reading of periods and dates for every door (re-exported: derive, import, audit and cli import them from here)
+from .periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
 from .yamlio import LocDict, load_yaml, where
-
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 TASK_STATUSES = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实", "已调整")  # 已调整: an approved change
 INDICATOR_STATUSES = ("符合预期", "符合时间节点要求", "不达预期", "待核实")
@@ -320,8 +317,9 @@ def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progre
     elif Path(path).stem != period:
         errors.add(f"文件名 {Path(path).name} 与报告期 {period} 不一致", field="period", **where(data, "period"))
     as_of = data.get("as_of")
-    if as_of is not None and (not isinstance(as_of, str) or not _valid_date(as_of)):
-        errors.add(f"截止日期应写成 YYYY-MM-DD，实为「{as_of}」", field="as_of", **where(data, "as_of"))
+    if as_of is not None and not valid_date(as_of):
+        message, hint = date_problem(as_of)
+        errors.add(message, field="as_of", hint=hint, **where(data, "as_of"))
     entries: dict[str, Entry] = {}
     raw = data.get("entries") or {}
     if isinstance(raw, dict):
@@ -331,13 +329,6 @@ def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progre
                 entries[entry.id] = entry
     errors.raise_if_any()
     return Progress(path=path, period=period, as_of=as_of, entries=entries)
-
-
-def _valid_date(text: str) -> bool:
-    try:  # the pattern alone lets 2023-02-30 through, which date arithmetic later refuses with a traceback
-        return bool(DATE_RE.match(text)) and datetime.date.fromisoformat(text) is not None
-    except ValueError:
-        return False
 
 
 def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | None:
@@ -398,8 +389,3 @@ def load_workspace(path: str | Path) -> Workspace:
     return Workspace(path=root, plan=plan, progress=progress)
 
 
-def period_months(period: str) -> tuple[int, int]:
-    match = PERIOD_RE.match(period or "")
-    if not match:
-        raise InputError(f"报告期应写成 YYYY-MM（例如 2023-09 表示 1-9月），实为「{period}」", field="--period")
-    return int(match.group(1)), int(match.group(2))

@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import InputError, Problem
 from .facts import load_plan, load_progress, period_months
+from .periods import check_date, check_year
 from .import_diff import plan_changes, progress_changes
 from .import_columns import load_workspace_columns, parse_column_map
 from .import_headers import FIELD_LABELS, describe_missing, find_header
@@ -67,10 +68,26 @@ def _new_plan(region: str, year: int) -> CommentedMap:
     return plan
 
 
+def _check_options(root: Path, year, period, as_of) -> None:
+    for folder in (root, *root.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise InputError("这是一个文件，不是工作区文件夹" if folder == root else f"路径中的「{folder}」是文件，不是文件夹",
+                                 file=str(root), field="--into", hint="请给出一个文件夹，不存在时会新建")
+            break
+    if year is not None:
+        check_year(year)
+    if period is not None:
+        period_months(period)
+    if as_of is not None:
+        check_date(as_of, "--as-of")
+
+
 def import_files(files: list[str], into: str, *, region: str | None = None, year: int | None = None,
                  period: str | None = None, as_of: str | None = None, sheet: str | None = None,
                  dry_run: bool = False, force: bool = False, column_map: list[str] | None = None) -> ImportReport:
     root = Path(into)
+    _check_options(root, year, period, as_of)  # at the door: what check would refuse later is refused now
     existed = root.exists()
     try:
         with workspace_lock(into, create=not dry_run):

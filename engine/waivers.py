@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Collector, InputError
-from .facts import DATE_RE
+from .periods import date_problem, valid_date
 from .yamlio import load_yaml, where
 
 KEYS = ("item", "rule", "until", "reason", "approver", "note")
@@ -65,9 +65,12 @@ def load_waivers(ws_path: Path, item_ids: set[str], rule_ids: set[str]) -> list[
         if isinstance(values["rule"], str) and values["rule"] not in rule_ids:
             guess = difflib.get_close_matches(values["rule"], sorted(rule_ids), n=1)
             errors.add(f"规则「{values['rule']}」不存在", field="rule", hint=f"是否想写「{guess[0]}」？" if guess else None, **where(node, "rule"))
-        if isinstance(values["until"], str) and not DATE_RE.match(values["until"]):
-            errors.add(f"截止日期应写成 YYYY-MM-DD，实为「{values['until']}」", field="until", **where(node, "until"))
-        if all(isinstance(values[k], str) and values[k].strip() for k in ("item", "rule", "until", "reason", "approver")):
+        until_ok = valid_date(values["until"])
+        if isinstance(values["until"], str) and values["until"].strip() and not until_ok:
+            # 2023-02-30 or ２０２３-12-31 would compare as text and count as expired or unused, silently
+            message, hint = date_problem(values["until"])
+            errors.add(message, field="until", hint=hint, **where(node, "until"))
+        if until_ok and all(isinstance(values[k], str) and values[k].strip() for k in ("item", "rule", "reason", "approver")):
             out.append(Waiver(values["item"], values["rule"], values["until"], values["reason"].strip(), values["approver"].strip(), node.line))
     errors.raise_if_any()
     return out
