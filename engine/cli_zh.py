@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 
 import click
 from click.exceptions import BadArgumentUsage, BadOptionUsage, BadParameter, MissingParameter, NoSuchOption
@@ -297,6 +298,19 @@ def show_usage_error(exc: click.UsageError) -> None:
 
 # ---------------------------------------------------------------- the group
 
+def route_library_english() -> None:
+    """Library warnings (openpyxl's "Data Validation extension is not supported and will be removed" on
+    most WPS workbooks) go to the debug log, not the clerk's terminal. DUBAN_DEBUG=1 shows that log."""
+    if os.environ.get("DUBAN_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG, format="调试：%(name)s：%(message)s")
+
+    def to_debug_log(message, category, filename, lineno, file=None, line=None):
+        logging.getLogger("duban.library").debug("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
+
+    warnings.showwarning = to_debug_log
+
+
+
 class ZhGroup(click.Group):
     """The root group: localises its tree and reports click's errors in Chinese with click's exit codes."""
 
@@ -305,6 +319,7 @@ class ZhGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         localise(self)
+        route_library_english()
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # `duban rules`: the (Chinese) help, as click does

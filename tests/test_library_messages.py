@@ -286,3 +286,39 @@ def test_memo_docx_that_python_docx_refuses(tmp_path):
         _docx_blocks(path)
     shown = info.value.format()
     assert "无法读取 Word 文件：" in shown and english_words(shown) == [], shown
+
+
+def _workbook_with_an_extension(path: Path) -> Path:
+    """What WPS and Excel save with data validation: an <extLst> openpyxl warns about in English."""
+    import openpyxl
+
+    plain = path.with_name("plain.xlsx")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "重点任务", "牵头单位"])
+    workbook.active.append(["1", "新建道路3公里", "区交通局"])
+    workbook.save(plain)
+    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="0"/></ext></extLst>')
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", ext + b"</worksheet>")
+            target.writestr(item, data)
+    return path
+
+
+def test_library_warnings_go_to_the_debug_log_only(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = _workbook_with_an_extension(tmp_path / "任务表.xlsx")
+    args = [sys.executable, "-m", "engine.cli", "import", str(path), "--into", str(tmp_path / "ws"),
+            "--region", "测试区", "--year", "2023", "--dry-run"]
+    quiet = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Warning" not in quiet.stderr and english_words(quiet.stderr) == [], quiet.stderr
+    debug = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
+                           env={**os.environ, "DUBAN_DEBUG": "1"})
+    assert "调试：duban.library：UserWarning: Data Validation extension" in debug.stderr, debug.stderr
