@@ -396,3 +396,9 @@ def test_bad_aggregation_is_a_chinese_rule_error(tmp_path):
     with pytest.raises(RuleError) as err:
         load_rulebook(rules)
     assert "aim_aggregation" in err.value.format() and "worst" in err.value.format()
+
+
+def test_short_completion_statement_is_not_left_unsure():
+    # hand-written: "已竣工。" is 3 characters, below min_progress_chars; the words still say it is done
+    j = judge("推进区档案馆新馆建设。", "已竣工。")
+    assert j.status == "正常", j.status_reason
