@@ -190,9 +190,12 @@ def eval_cmd(workspace, period, key_path, rules_dir, out_dir, engine, with_sugge
     """与官方判定比对：官方滞后的找到几项、官方正常却判为滞后的（附依据）、待核实占比、指标一致率、混淆表。"""
     from .agreement import evaluate_workspace, suggest_lines, summary_lines, write_outputs
     from .facts import period_months
+    from .lock import workspace_lock
 
     period_months(period)
-    ev = evaluate_workspace(workspace, period, key_path, rules_dir, engine, with_suggest)
+    with workspace_lock(workspace):  # the same guard as check: an import running meanwhile is waited for
+        ev = evaluate_workspace(workspace, period, key_path, rules_dir, engine, with_suggest)
+    echo_engine_notice(ev["engine_notice"])
     target = Path(out_dir) if out_dir else Path("reports_out") / ev["workspace"] / period
     for line in summary_lines(ev) + (suggest_lines(ev["suggest"]) if with_suggest else []):
         click.echo(line)

@@ -111,3 +111,15 @@ def test_official_words_and_helpers():
     assert grid(15) == [9, 12, 18, 21] and grid(1) == [0, 2] and grid(0.0) == [0.5, 1.0]
     assert with_param("tolerance: 0.15   # 注释\n", "tolerance", 0.18) == "tolerance: 0.18   # 注释\n"
     assert with_param("words: [a]\n", "tolerance", 0.18) is None
+
+
+def test_key_rows_that_match_nothing_are_listed_not_dropped(tmp_path):  # hand-written
+    ws = _import_csv(tmp_path, TASKS)
+    key = tmp_path / "key.csv"
+    key.write_text("seq,official,text\n2,滞后,新建学校10所\n9,滞后,修建水库1座\n", encoding="utf-8")
+    result = run_cli("eval", ws, "--period", "2023-09", "--key", key, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    ev = json.loads((tmp_path / "out" / "eval.json").read_text(encoding="utf-8"))
+    assert ev["matched"] == 1 and [r["seq"] for r in ev["unmatched_key_rows"]] == ["9"]
+    assert "1 行未能对应" in result.stdout
+    assert "修建水库1座" in (tmp_path / "out" / "eval.md").read_text(encoding="utf-8")

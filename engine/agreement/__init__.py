@@ -21,6 +21,7 @@ def evaluate_workspace(workspace, period: str, key_path, rules_dir=None, engine:
     ev = compare(run.result, rows)
     ev["key"] = str(key_path)
     ev["engine"] = run.result.get("engine")
+    ev["engine_notice"] = run.engine_notice
     if with_suggest:
         from .suggest import suggest
 

@@ -28,24 +28,24 @@ def fuling_eval(tmp_path_factory):
     assert report.returncode == 0, report.stderr
     result = run_cli("eval", ws, "--period", "2023-09", "--key", FULING / "fuling_2023q3_report.docx", "--out", out)
     assert result.returncode == 0, result.stderr
-    return json.loads((out / "eval.json").read_text(encoding="utf-8")), (out / "eval.md").read_text(encoding="utf-8"), result.stdout
+    return json.loads((out / "eval.json").read_text(encoding="utf-8")), (out / "eval.md").read_text(encoding="utf-8"), result.stdout, ws
 
 
 def test_every_officially_lagging_task_is_found(fuling_eval):
-    ev, _, stdout = fuling_eval
+    ev, _, stdout, _ = fuling_eval
     assert (ev["recall"]["found"], ev["recall"]["of"]) == (7, 7)
     assert ev["recall"]["missed"] == []
     assert "官方滞后的找到 7/7" in stdout
 
 
 def test_the_whole_report_is_the_key(fuling_eval):
-    ev, _, _ = fuling_eval
+    ev, _, _, _ = fuling_eval
     assert ev["key_rows"] == 206 and ev["matched"] == 206 and ev["unmatched_key_rows"] == []
     assert ev["normal_flagged"]["of"] == 199
 
 
 def test_officially_normal_flagged_no_more_than_today_each_with_evidence(fuling_eval):
-    ev, md, _ = fuling_eval
+    ev, md, _, _ = fuling_eval
     flagged = ev["normal_flagged"]
     assert flagged["count"] <= TODAY_NORMAL_FLAGGED
     for item in flagged["items"]:
@@ -58,13 +58,13 @@ def test_officially_normal_flagged_no_more_than_today_each_with_evidence(fuling_
 
 
 def test_unsure_share_no_more_than_today(fuling_eval):
-    ev, _, _ = fuling_eval
+    ev, _, _, _ = fuling_eval
     assert ev["unsure"]["of"] == 207
     assert ev["unsure"]["count"] <= TODAY_UNSURE
 
 
 def test_indicators_agree_with_the_officials(fuling_eval):
-    ev, _, _ = fuling_eval
+    ev, _, _, _ = fuling_eval
     ind = ev["indicators"]
     assert ind["judged"] >= TODAY_INDICATORS_JUDGED
     assert ind["agree"] == ind["judged"]  # 100 %
@@ -74,7 +74,18 @@ def test_indicators_agree_with_the_officials(fuling_eval):
 
 
 def test_confusion_table_adds_up(fuling_eval):
-    ev, md, _ = fuling_eval
+    ev, md, _, _ = fuling_eval
     conf = ev["confusion"]
     assert sum(map(sum, conf["counts"])) == len(ev["pairs"])
     assert "## 混淆表" in md and "| 官方 \\ duban |" in md
+
+
+def test_the_annotated_csv_is_the_same_key(fuling_eval, tmp_path):
+    # the clerk's CSV of Fuling's calls (seq, human_status), real rows: the same figures as the report itself
+    ev, _, _, ws = fuling_eval
+    result = run_cli("eval", ws, "--period", "2023-09", "--key", FULING / "fuling_2023q3_tasks.csv", "--out", tmp_path / "csv")
+    assert result.returncode == 0, result.stderr
+    by_csv = json.loads((tmp_path / "csv" / "eval.json").read_text(encoding="utf-8"))
+    assert (by_csv["recall"]["found"], by_csv["recall"]["of"]) == (7, 7)
+    assert by_csv["normal_flagged"]["count"] == ev["normal_flagged"]["count"]
+    assert by_csv["unmatched_key_rows"] == []
