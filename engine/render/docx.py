@@ -30,8 +30,13 @@ def _property(text: str) -> str:
 
 
 def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str) -> bytes:
+    tpl = DocxTemplate(str(path))
     try:
-        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+    except Exception as exc:  # noqa: BLE001 - python-docx/zipfile/lxml: any failure to open it means an unusable file
+        raise InputError(f"Word 模板无法打开：{broken_file(exc, 'Word 模板')}", file=str(path),
+                         hint="这份模板已损坏或不是 .docx：请从 templates/ 重新复制一份，或在 Word/WPS 中另存为 .docx") from None
+    try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise template_error(exc, str(path)) from None
