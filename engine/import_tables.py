@@ -20,6 +20,7 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls / .doc (Office 97-20
 # <dimension ref="A1:XFD1048576"/> over a million empty <row/> elements expands to 17 billion cells.
 # All are listed in docs/reliability.md.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024  # xl/sharedStrings.xml unzipped: a 50,000-row table is ~10 MB
 MAX_ROWS = 200_000  # the largest real table is ~300 rows; 50,000-row tables still import
 MAX_CELLS = 5_000_000  # rows × columns once every row is padded to the table's width
 MAX_COLUMNS = 1_000  # real tables have 5–20 columns; a stray cell at column XFD would pad every row to 16,384
@@ -126,6 +127,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
         with zipfile.ZipFile(path) as archive:  # declared sizes are enforced while inflating
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise InputError("Excel 文件解压后过大，拒绝读取", file=str(path), hint="请确认文件来源，或拆分后再导入")
+            strings = next((i for i in archive.infolist() if i.filename.lower() == "xl/sharedstrings.xml"), None)
+            if strings is not None and strings.file_size > MAX_SHARED_STRINGS_BYTES:
+                # openpyxl holds every shared string in memory even in read-only mode: 170 MB of them took 1.3 GB
+                raise InputError(f"Excel 文件中的文字总量过大（解压后 {strings.file_size / 1024 / 1024:.0f} MB，"
+                                 f"上限 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB），拒绝读取", file=str(path),
+                                 hint="请确认文件来源，或把表格拆分后再导入")
             refuse_xml_doctype(archive, path, "Excel")
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _BROKEN as exc:

@@ -85,3 +85,29 @@ def test_fifty_megabyte_rule_file_is_refused_quickly(tmp_path):
     assert time.monotonic() - start < 15
     assert proc.returncode == 2, proc.stderr
     assert f"R-ZZ-99.yaml: 文件过大（50.0 MB），超过 {MAX_RULE_BYTES // 1024 // 1024:.1f} MB 上限" in proc.stderr
+
+
+def test_huge_shared_strings_are_refused_before_openpyxl_loads_them(tmp_path):
+    # hand-written: 70 MB of shared strings in a 300 KB file (openpyxl keeps all of them in memory, read-only or not)
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "工作任务"])
+    wb.active.append(["1", "新建道路3公里"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "strings.xlsx"
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():  # openpyxl writes inline strings: add the part Excel would write
+            dst.writestr(info.filename, src.read(info))
+        strings = (b"<si><t>" + b"x" * 1000 + b"</t></si>") * 70_000
+        dst.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     + strings + b"</sst>")
+    start = time.monotonic()
+    with pytest.raises(InputError) as err:
+        read_tables(path)
+    assert time.monotonic() - start < 5
+    assert "Excel 文件中的文字总量过大（解压后 68 MB，上限 64 MB），拒绝读取" in err.value.format()
