@@ -39,7 +39,8 @@ YEAR_PATTERNS = (
 # matters: "责任(配合)单位" is coop_units before it is lead_units; "目标完成情况" is progress before target.
 _YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年)"
 KEYWORD_ROLES = (
-    (re.compile(r"时限|时间节点|完成时间|截止时间|计量单位|^单位$|属性|性质"), None),  # deadlines, units of measure: no field
+    # deadlines, units of measure, a filed status ("推进状态", read by `duban eval` as the office's call): no field
+    (re.compile(r"时限|时间节点|完成时间|截止时间|计量单位|^单位$|属性|性质|状态|判定|评定|评价|^是否"), None),
     (re.compile(r"序号|^序$|^编号$"), "seq"),
     (re.compile(r"备注|说明$"), "note"),
     (re.compile(r"配合|协办|协同|协助"), "coop_units"),

@@ -123,3 +123,27 @@ def test_key_rows_that_match_nothing_are_listed_not_dropped(tmp_path):  # hand-w
     assert ev["matched"] == 1 and [r["seq"] for r in ev["unmatched_key_rows"]] == ["9"]
     assert "1 行未能对应" in result.stdout
     assert "修建水库1座" in (tmp_path / "out" / "eval.md").read_text(encoding="utf-8")
+
+
+def test_report_key_from_a_status_column(tmp_path):  # hand-written: the office files its call per row
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("附件 上半年重点任务推进情况")
+    body = [["序号", "工作任务", "上半年进展", "是否依时序推进"], ["1", "新建道路100公里", "已建成50公里", "是"],
+            ["2", "新建学校10所", "尚未开工", "否"], ["3", "改造老旧小区20个", "已完工9个", ""]]
+    table = document.add_table(rows=len(body), cols=4)
+    for r, row in enumerate(body):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "report.docx"
+    document.save(path)
+    rows = read_key(path)
+    assert sorted((r.text, official_class(r.official), r.implied) for r in rows) == [
+        ("改造老旧小区20个", "正常", True), ("新建学校10所", "滞后", False), ("新建道路100公里", "正常", False)]
+    # the same table imports: the status column is not taken for the progress column
+    result = run_cli("import", path, "--into", tmp_path / "ws", "--region", "某区", "--year", "2024", "--period", "2024-06")
+    assert result.returncode == 0, result.stderr
+    assert "「是否依时序推进」无法识别，未导入" in result.stdout
+    progress = (tmp_path / "ws" / "progress" / "2024-06.yaml").read_text(encoding="utf-8")
+    assert "尚未开工" in progress

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,28 @@ def read_csv_key(path: Path) -> list[KeyRow]:
     return out
 
 
+_STATUS_HEADER = re.compile(r"状态|判定|评定|评价|是否.{0,4}时序")
+
+
+def _status_column(table, header) -> dict[str, str]:
+    """row ref → the office's call, from a column headed 推进状态 / 督查评价 / 是否依时序推进, when the table has one."""
+    from ..import_headers import normalise_header
+
+    cells = table.rows[header.row]
+    col = next((c for c, text in enumerate(cells) if _STATUS_HEADER.search(normalise_header(text))), None)
+    if col is None:
+        return {}
+    out = {}
+    for index in range(header.row + 1, len(table.rows)):
+        row = table.rows[index]
+        value = (row[col] if col < len(row) else "").strip()
+        if value in ("是", "否"):  # 是否依时序推进：是 / 否
+            value = "正常" if value == "是" else "滞后"
+        if value and official_class(value) in ("滞后", "正常"):
+            out[table.ref(index)] = value
+    return out
+
+
 def read_report_key(path: Path) -> list[KeyRow]:
     from ..import_headers import find_header
     from ..import_rows import table_records
@@ -119,10 +142,12 @@ def read_report_key(path: Path) -> list[KeyRow]:
         records, _ = table_records(table, header)
         kind = "indicator" if header.table_kind == "indicators" else "task"
         status = annex_status(table.title)
+        calls = _status_column(table, header)  # a column of its own ("推进状态": 滞后 / 正常), row by row
         for record in records:
-            row = KeyRow(kind=kind, official=status or "正常", seq=record.seq, text=record.name or record.text,
-                         ref=f"{path.name} {record.ref}", by_seq=status is None, implied=status is None)
-            (stated if status else listed).append(row)
+            call = calls.get(record.ref)
+            row = KeyRow(kind=kind, official=call or status or "正常", seq=record.seq, text=record.name or record.text,
+                         ref=f"{path.name} {record.ref}", by_seq=status is None, implied=not (status or call))
+            (stated if status or call else listed).append(row)
     if not stated:
         raise InputError("报告中没有标明状态的附件（如“未实现依时序推进目标任务”），无法作为判定依据", file=str(path), field="--key",
                          hint="请改用 CSV（序号,官方判定）")
