@@ -178,6 +178,5 @@ def test_outputs_are_plain_yaml():
 
 def test_empty_inputs():
     assert read_targets("") == []
-    assert read_progress("", "2023-09") == {"measures": [], "data_period": None, "stage": None, "flags": [],
-                                            "comparisons": []}  # stated comparisons (issue 14)
+    assert read_progress("", "2023-09") == {"measures": [], "data_period": None, "stage": None, "flags": []}
     assert match_targets([], {"measures": []}, "2023-09") == []

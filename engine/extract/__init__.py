@@ -10,7 +10,7 @@ Shapes: docs/interfaces.md section 2; approach and lexicon format: docs/extracti
 
 from __future__ import annotations
 
-from .comparisons import find_comparisons
+from .comparisons import find_comparisons  # noqa: F401 - stated comparisons; derive reads them (not stored in the workspace)
 from .lexicon import LexiconError, get_lexicon, load_lexicon
 from .matching import match
 from .measures import build
@@ -35,7 +35,7 @@ def read_targets(text: str) -> list[dict]:
 
 
 def read_progress(text: str, period: str | None = None) -> dict:
-    """Measures, dominant data period, stage, flags and stated comparisons of one progress text."""
+    """Measures, dominant data period, stage and flags of one progress text."""
     text = text or ""
     lx = get_lexicon()
     norm = normalize(text)
@@ -48,11 +48,8 @@ def read_progress(text: str, period: str | None = None) -> dict:
     flags = find_flags(sc)
     for f in flags:
         f["quote"] = text[f["span"][0]:f["span"][1]]
-    comparisons = find_comparisons(norm)
-    for c in comparisons:
-        c["quote"] = text[c["span"][0]:c["span"][1]]
     return {"measures": measures, "data_period": _dominant(sc, measures), "stage": stage,
-            "flags": flags, "comparisons": comparisons}
+            "flags": flags}
 
 
 def _dominant(sc, measures: list[dict]) -> dict | None:
