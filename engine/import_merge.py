@@ -22,6 +22,7 @@ READING_KEYS = ("measures", "data_period", "stage", "flags")
 
 def indicator_target_text(name: str, annual: str | None) -> str:
     """'地区生产总值增长（%）' + '6.5' → '地区生产总值增长6.5%' — what the target reader understands."""
+    name = re.sub(r"[*＊]+\s*$", "", name.strip())  # "森林覆盖率（%）*": the * marks a binding indicator
     unit_match = _UNIT_IN_NAME.search(name)
     stem = _UNIT_IN_NAME.sub("", name).strip()
     if not annual or annual.strip() in ("/", "／", "—", "-", "无"):
@@ -40,6 +41,26 @@ def task_targets(text: str, annual: str | None) -> list[dict]:
         if any(t.get("quantity") is not None for t in stated):
             return stated
     return extract.read_targets(text)
+
+
+_BARE_ACTUAL = re.compile(r"^(?P<pre>[预计约近≥≤><]*)\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<unit>%|％)?\s*(?P<post>以上|左右|以内|以下)?$")
+
+
+def read_entry(item, text: str, period: str | None) -> dict:
+    """A progress reading. An indicator's actual given as a bare figure ("2.6" under 2022年完成情况, the
+    unit in the name 地区生产总值增速（%）) is read as the name says ("地区生产总值增速2.6%"); each measure
+    then quotes the whole cell, so quote == text[span] still holds."""
+    bare = _BARE_ACTUAL.match(text.strip()) if item.get("name") else None
+    if not bare:
+        return extract.read_progress(text, period)
+    composed = indicator_target_text(str(item["name"]), bare.group("num") + (bare.group("unit") or ""))
+    composed = composed.replace(bare.group("num"), f"{bare.group('pre')}{bare.group('num')}", 1) if bare.group("pre") else composed
+    reading = extract.read_progress(composed + (bare.group("post") or ""), period)
+    start = len(text) - len(text.lstrip())
+    for measure in reading["measures"]:
+        measure["span"], measure["quote"] = [start, start + len(text.strip())], text.strip()
+    reading["stage"], reading["flags"] = None, []  # a figure alone states neither
+    return reading
 
 
 def compact(value):
@@ -117,7 +138,7 @@ class Merger:
                 node = items[join.target]
                 self.report.add_stat(f"{kind}_matched_{join.how[:2]}")
             self.update_item(node, record, kind)
-            if progress is not None and record.progress is not None:
+            if progress is not None and record.progress:  # a blank progress cell is no report (check refuses an entry without text)
                 self.update_entry(node, record, source)
                 if status is not None:
                     self._entry_put(node["id"], "reported_status", status)
@@ -191,7 +212,7 @@ class Merger:
         if source.rsplit("/", 1)[-1] not in [str(s) for s in self.progress.get("source") or []]:
             child(self.progress, "source").append(source.rsplit("/", 1)[-1])
         if not entry.get("reviewed"):
-            reading = extract.read_progress(record.progress or "", self.period)
+            reading = read_entry(item, record.progress or "", self.period)
             for key in READING_KEYS:
                 value = compact(reading[key]) if reading.get(key) else None
                 if value is not None or key in entry:

@@ -281,3 +281,42 @@ def test_docx_annex_title_places_an_indicator_table_its_headers_cannot(tmp_path)
     plan = yaml.safe_load((tmp_path / "ws" / "plan.yaml").read_text(encoding="utf-8"))
     assert [i["name"] for i in plan["indicators"]][0].startswith("全体居民人均可支配收入")
     assert [t["text"] for t in plan["tasks"]] == ["新建乡镇污水处理厂3座"] and plan["tasks"][0]["leaders"] == ["孙七"]
+
+
+# ---------------------------------------------------------------- bare figures under a year or period column
+
+def test_real_2022_indicator_table_of_bare_figures_is_judged(tmp_path):
+    # Fuling's 2022 plan execution table: 指标名称 | 2022年预期目标 | 2022年完成情况, figures only, the unit in the name
+    ws, out = tmp_path / "ws", tmp_path / "out"
+    imported = run_cli("import", FULING / "fuling_2022_indicators.xlsx", "--into", ws, "--region", "涪陵区", "--year", "2022",
+                       "--period", "2022-12")
+    assert imported.returncode == 0, imported.stderr
+    checked = run_cli("check", ws, "--period", "2022-12", "--out", out, "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    import json
+
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    by_name = {i["name"]: i for i in result["indicators"]}
+    gdp = by_name["地区生产总值增速（%）"]
+    assert gdp["status"] == "不达预期" and gdp["metrics"]["growth_actual"] == 2.6
+    assert by_name["建筑业增加值增速（%）"]["status"] == "符合预期"  # 4.4 against 1
+    assert by_name["新增城镇就业（万人）"]["status"] == "符合预期"  # 2.7 against 2
+    assert by_name["粮食产量（万吨）*"]["status"] == "符合预期"  # the * of a binding indicator does not hide the unit
+    judged = [i for i in result["indicators"] if i["status"] != "待核实"]
+    assert len(judged) >= 28  # of 38: the rest are forecasts (预计…), words, or sub-rows (#…) with no figure
+    progress = yaml.safe_load((ws / "progress" / "2022-12.yaml").read_text(encoding="utf-8"))
+    for entry in progress["entries"].values():  # each quote is still the cell's own text
+        for measure in entry.get("measures") or []:
+            assert entry["text"][measure["span"][0]:measure["span"][1]] == measure["quote"]
+
+
+def test_two_row_header_bare_figures_are_judged(tmp_path):  # hand-written
+    spec = HAND_WRITTEN["two_row_header"]
+    path = _xlsx(tmp_path / "t.xlsx", spec["rows"], spec["merges"])
+    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    checked = run_cli("check", tmp_path / "ws", "--period", "2024-06", "--out", tmp_path / "out", "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    import json
+
+    result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+    assert [(i["metrics"].get("growth_actual"), i["status"]) for i in result["indicators"]] == [(7.1, "符合预期"), (6.4, "符合预期")]
