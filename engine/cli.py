@@ -249,10 +249,13 @@ def _register_commands() -> None:
     """Commands that live beside their step of the pipeline."""
     from .audit.command import audit_cmd
     from .bench.command import bench_cmd
+    from .rollup.command import query_cmd, rollup_cmd
     from .rulebook.commands import export_params_cmd, import_params_cmd
 
     main.add_command(audit_cmd)
     main.add_command(bench_cmd)
+    main.add_command(rollup_cmd)
+    main.add_command(query_cmd)
     rules_group.add_command(export_params_cmd)
     rules_group.add_command(import_params_cmd)
 

@@ -1,0 +1,134 @@
+"""Which workspace-periods a rollup covers, the key that says whether one must be judged again, and the
+flattening of a result.json into the rows of the rollup tables (docs/rollup.md)."""
+
+from __future__ import annotations
+
+import glob as globmod
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..check import METRIC_FIELDS, data_digest
+from ..errors import InputError
+from ..render.context import status_class
+
+LAGGING = ("滞后", "严重滞后", "不达预期")
+NUMERIC_METRICS = [m for m in METRIC_FIELDS if m not in ("stage", "target_kind", "direction")]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One period of one workspace. `key` covers the rules and every input file the judgement reads: the
+    plan, waivers and this and each earlier period's progress (earlier periods decide escalation)."""
+    path: Path
+    workspace: str
+    period: str
+    key: str
+    data_digest: str
+
+
+def discover(paths: list[str], patterns: list[str]) -> list[Path]:
+    found = [Path(p) for p in paths]
+    for pattern in patterns:
+        matched = sorted(Path(p) for p in globmod.glob(pattern) if (Path(p) / "plan.yaml").is_file())
+        if not matched:
+            raise InputError(f"--glob {pattern} 没有匹配到任何工作区（含 plan.yaml 的目录）", field="--glob")
+        found += matched
+    if not found:
+        raise InputError("没有给出工作区", hint="例如 duban rollup facts/fuling-2023 --out rollup_out，或 --glob 'facts/*'")
+    seen: dict[str, Path] = {}
+    unique = []
+    for path in found:
+        if not (path / "plan.yaml").is_file():
+            raise InputError("不是工作区：缺少 plan.yaml", file=str(path / "plan.yaml"))
+        resolved = path.resolve()
+        if path.name in seen and seen[path.name] != resolved:  # the name keys every table row
+            raise InputError(f"两个工作区同名「{path.name}」，汇总表无法区分", file=str(path),
+                             hint=f"另一个在 {seen[path.name]}；请改名其中一个目录")
+        if path.name not in seen:
+            seen[path.name] = resolved
+            unique.append(path)
+    return unique
+
+
+def periods_of(path: Path) -> list[str]:
+    periods = sorted(p.stem for p in (path / "progress").glob("*.yaml") if p.is_file())
+    if not periods:
+        raise InputError("工作区没有进展文件", file=str(path / "progress"), hint="先用 duban import 导入进展表")
+    return periods
+
+
+def input_files(path: Path, period: str) -> list[Path]:
+    earlier = [path / "progress" / f"{p}.yaml" for p in periods_of(path) if p <= period]
+    return [f for f in [path / "plan.yaml", path / "waivers.yaml", *earlier] if f.is_file()]
+
+
+def file_sha(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def jobs_for(paths: list[Path], rules_digest: str) -> list[Job]:
+    jobs = []
+    for path in paths:
+        for period in periods_of(path):
+            digest = hashlib.sha256(rules_digest.encode())
+            for f in input_files(path, period):
+                digest.update(f.name.encode() + b"\0" + f.read_bytes())
+            jobs.append(Job(path, path.name, period, "sha256:" + digest.hexdigest()[:16], data_digest(path, period)))
+    return jobs
+
+
+def _dumps(value) -> str | None:
+    return None if value in (None, {}, []) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _number(value):
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def rows_of(result: dict, job: Job) -> dict[str, list[dict]]:
+    """result.json → rows of runs, items, findings, figures, escalations, provenance."""
+    ws, period = result["workspace"], result["period"]
+    base = {"workspace": ws, "period": period}
+    items, findings, figures, escalations = [], [], [], []
+    for item in result["tasks"] + result["indicators"]:
+        key = {**base, "item_id": item["id"]}
+        metrics = item.get("metrics") or {}
+        esc = item.get("escalation") or {}
+        items.append({**key, "region": result["region"], "seq": item.get("seq"), "kind": item["kind"],
+                      "category": item.get("category"), "name": item.get("name"), "text": item.get("text"),
+                      "leaders": list(item.get("leaders") or []), "lead_units": list(item.get("lead_units") or []),
+                      "coop_units": list(item.get("coop_units") or []), "status": item["status"],
+                      "status_class": status_class(item["status"]), "lagging": item["status"] in LAGGING,
+                      "status_reason": item.get("status_reason"), "reported_status": item.get("reported_status"),
+                      "escalation_step": esc.get("step"), "progress_text": item.get("progress_text"),
+                      **{m: _number(metrics.get(m)) for m in NUMERIC_METRICS},
+                      "stage": metrics.get("stage"), "metrics_json": _dumps(metrics)})
+        if esc.get("step"):
+            escalations.append({**key, "step": esc["step"], "periods": list(esc.get("periods") or []),
+                                "streak": len(esc.get("periods") or [])})
+        for n, f in enumerate(item.get("findings") or []):
+            ev = f.get("evidence") or {}
+            findings.append({**key, "finding_no": n + 1, "rule": f["rule"], "rule_version": f.get("rule_version"),
+                             "title": f.get("title"), "severity": f.get("severity"), "status": f.get("status"),
+                             "escalation": f.get("escalation"), "message": f.get("message"), "quote": ev.get("quote"),
+                             "target_quote": ev.get("target_quote"), "source": ev.get("source"),
+                             "waived": bool(f.get("waived")), "values_json": _dumps(ev.get("values")),
+                             "thresholds_json": _dumps(ev.get("thresholds"))})
+            for kind in ("values", "thresholds"):  # the figures, one row each, so SQL can filter on them
+                for name, value in sorted((ev.get(kind) or {}).items()):
+                    figures.append({**key, "finding_no": n + 1, "rule": f["rule"], "kind": kind[:-1], "name": name,
+                                    "value": _number(value), "text": None if _number(value) is not None else str(value)})
+    summary = result["summary"]
+    run = {**base, "region": result["region"], "year": result["year"], "period_label": result["period_label"],
+           "as_of": result.get("as_of"), "time_progress": result.get("time_progress"), "engine": result["engine"],
+           "rules_digest": result["rules_digest"], "data_digest": result["data_digest"], "input_key": job.key,
+           "tasks": len(result["tasks"]), "indicators": len(result["indicators"]),
+           "lagging_tasks": sum(summary["tasks"].get(s, 0) for s in LAGGING),
+           "summary_json": _dumps({"tasks": summary["tasks"], "indicators": summary["indicators"]})}
+    provenance = [{**base, "source": "file", "name": f.relative_to(job.path).as_posix(), "version": file_sha(f)}
+                  for f in input_files(job.path, period)]
+    provenance += [{**base, "source": "rule", "name": r["id"], "version": str(r["version"])} for r in result.get("rules", [])]
+    return {"runs": [run], "items": items, "findings": findings, "figures": figures, "escalations": escalations,
+            "provenance": provenance}

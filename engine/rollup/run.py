@@ -1,0 +1,73 @@
+"""`duban rollup`: judge (or keep) every period of every workspace, update the database, write Parquet,
+rollup.xlsx and rollup.html from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..check import run_check
+from ..lock import workspace_lock
+from ..progress import track
+from ..rulebook.load import default_rules_dir, load_rulebook
+from . import store
+from .collect import Job, discover, jobs_for, rows_of
+
+
+@dataclass
+class RollupReport:
+    judged: list[Job] = field(default_factory=list)
+    unchanged: list[Job] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def judge(job: Job, rules_dir, engine: str) -> tuple[dict, str | None]:
+    with workspace_lock(job.path):  # an import running meanwhile is waited for, as duban check does
+        run = run_check(job.path, job.period, rules_dir, engine)
+    return rows_of(run.result, job), run.engine_notice
+
+
+def rollup(paths: list[str], patterns: list[str], out: Path, db: Path | None = None, rules_dir=None,
+           engine: str = "auto", log: Callable[[str], None] = lambda _: None) -> RollupReport:
+    from .report import write_reports
+
+    db = db or out / "rollup.duckdb"
+    workspaces = discover(paths, patterns)
+    rules_digest = load_rulebook(rules_dir or default_rules_dir()).digest
+    jobs = jobs_for(workspaces, rules_digest)
+    stored = store.stored_keys(db)
+    report = RollupReport()
+    todo = []
+    for job in jobs:
+        if stored.get((job.workspace, job.period)) == job.key:
+            report.unchanged.append(job)
+        else:
+            todo.append(job)
+    wanted = {(j.workspace, j.period) for j in jobs}
+    report.removed = sorted(k for k in stored if k not in wanted)
+    if todo or report.removed:
+        writer = store.Writer(db)
+        try:
+            for ws, period in report.removed:
+                writer.delete(ws, period)
+                log(f"已移除 {ws} {period}（本次未列入）")
+            for job in track(todo, f"判定 {len(todo)} 个工作区-报告期"):
+                rows, notice = judge(job, rules_dir, engine)
+                if notice and notice not in report.notices:
+                    report.notices.append(notice)
+                writer.replace(job.workspace, job.period, rows)
+                report.judged.append(job)
+                log(f"已判定 {job.workspace} {job.period}")
+        finally:
+            writer.close()
+    for job in report.unchanged:
+        log(f"未变化，不再判定：{job.workspace} {job.period}（规则与数据摘要相同）")
+    con = store.connect_read_only(db)
+    try:
+        report.written = [db, *store.export_parquet(con, out / "parquet"), *write_reports(con, out)]
+    finally:
+        con.close()
+    return report

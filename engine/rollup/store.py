@@ -1,0 +1,133 @@
+"""The rollup database: DuckDB tables (schema in docs/rollup.md), updated one workspace-period at a time, and
+Parquet copies of the same tables. A workspace-period whose input key is unchanged is left as it is, so a
+re-run with nothing changed never opens the database for writing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import InputError
+
+SCHEMA = "duban/rollup@1"
+KEY = "workspace VARCHAR NOT NULL, period VARCHAR NOT NULL"
+ITEM_KEY = KEY + ", item_id VARCHAR NOT NULL"
+TABLES = {
+    "runs": f"""{KEY}, region VARCHAR, year INTEGER, period_label VARCHAR, as_of VARCHAR, time_progress DOUBLE,
+        engine VARCHAR, rules_digest VARCHAR, data_digest VARCHAR, input_key VARCHAR, tasks INTEGER, indicators INTEGER,
+        lagging_tasks INTEGER, summary_json VARCHAR, PRIMARY KEY (workspace, period)""",
+    "items": f"""{ITEM_KEY}, region VARCHAR, seq VARCHAR, kind VARCHAR, category VARCHAR, name VARCHAR, text VARCHAR,
+        leaders VARCHAR[], lead_units VARCHAR[], coop_units VARCHAR[], status VARCHAR, status_class VARCHAR,
+        lagging BOOLEAN, status_reason VARCHAR, reported_status VARCHAR, escalation_step VARCHAR, progress_text VARCHAR,
+        ratio DOUBLE, time_progress DOUBLE, shortfall DOUBLE, lead DOUBLE, growth_actual DOUBLE, growth_target DOUBLE,
+        growth_shortfall DOUBLE, limit_excess DOUBLE, data_end_month DOUBLE, stage VARCHAR, metrics_json VARCHAR,
+        PRIMARY KEY (workspace, period, item_id)""",
+    "findings": f"""{ITEM_KEY}, finding_no INTEGER NOT NULL, rule VARCHAR, rule_version INTEGER, title VARCHAR,
+        severity VARCHAR, status VARCHAR, escalation VARCHAR, message VARCHAR, quote VARCHAR, target_quote VARCHAR,
+        source VARCHAR, waived BOOLEAN, values_json VARCHAR, thresholds_json VARCHAR,
+        PRIMARY KEY (workspace, period, item_id, finding_no)""",
+    "figures": f"""{ITEM_KEY}, finding_no INTEGER NOT NULL, rule VARCHAR, kind VARCHAR, name VARCHAR, value DOUBLE,
+        text VARCHAR""",
+    "escalations": f"""{ITEM_KEY}, step VARCHAR, periods VARCHAR[], streak INTEGER, PRIMARY KEY (workspace, period, item_id)""",
+    "provenance": f"""{KEY}, source VARCHAR, name VARCHAR, version VARCHAR""",
+}
+ORDER = {"runs": "workspace, period", "items": "workspace, period, item_id",
+         "findings": "workspace, period, item_id, finding_no", "figures": "workspace, period, item_id, finding_no, kind, name",
+         "escalations": "workspace, period, item_id", "provenance": "workspace, period, source, name"}
+
+
+def connect_read_only(db: Path, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """Read-only. `sandbox` (for `duban query`'s SQL) also shuts SQL out of the file system, the network and
+    extensions (COPY … TO, read_csv('/etc/…'), INSTALL), and locks that setting against a later SET."""
+    if not db.is_file():
+        raise InputError("找不到汇总数据库", file=str(db), hint="先运行 duban rollup … --out 目录")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(f"无法以只读方式打开汇总数据库：{str(exc).splitlines()[0]}", file=str(db)) from None
+    if sandbox:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def stored_keys(db: Path) -> dict[tuple[str, str], str]:
+    """{(workspace, period): input_key} already in the database; {} when there is none yet."""
+    if not db.is_file():
+        return {}
+    con = connect_read_only(db)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in tables:
+            raise InputError("这个文件不是 duban 汇总数据库", file=str(db), hint="换一个 --db 路径，或删除它后重建")
+        schema = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if not schema or schema[0] != SCHEMA:
+            raise InputError(f"汇总数据库的格式为 {schema[0] if schema else '未知'}，本版本需要 {SCHEMA}", file=str(db),
+                             hint="删除它后重新运行 duban rollup")
+        return {(w, p): k for w, p, k in con.execute("SELECT workspace, period, input_key FROM runs").fetchall()}
+    finally:
+        con.close()
+
+
+class Writer:
+    """Replaces the rows of one workspace-period at a time; creates the schema on first use."""
+
+    def __init__(self, db: Path):
+        db.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(db))
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [SCHEMA])
+        for name, columns in TABLES.items():
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+
+    def delete(self, workspace: str, period: str) -> None:
+        for name in TABLES:
+            self.con.execute(f"DELETE FROM {name} WHERE workspace = ? AND period = ?", [workspace, period])
+
+    def replace(self, workspace: str, period: str, rows: dict[str, list[dict]]) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        self.delete(workspace, period)
+        for name in TABLES:
+            if rows.get(name):
+                frame = pd.DataFrame(rows[name])
+                self.con.register("incoming", frame)
+                self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+                self.con.unregister("incoming")
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Writes only when the bytes differ, so an unchanged output keeps its bytes and its time stamp."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
+    """One Parquet file per table, rows in key order (the same database gives the same bytes)."""
+    written = []
+    con.execute("SET threads = 1")  # one writer thread: row groups in a fixed order
+    with tempfile.TemporaryDirectory(prefix="duban-parquet-") as tmp:
+        for name in TABLES:
+            target = Path(tmp) / f"{name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {name} ORDER BY {ORDER[name]}) TO '{target.as_posix()}' (FORMAT parquet)")
+            path = out / f"{name}.parquet"
+            write_if_changed(path, target.read_bytes())
+            written.append(path)
+    return written
+
+
+def frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    return {name: con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df() for name in ("runs", "items")}
