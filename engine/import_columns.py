@@ -42,6 +42,14 @@ def split_named_target(cell: str) -> tuple[str, str | None]:
     return text, (text or None)
 
 
+def with_unit(name: str, unit: str | None) -> str:
+    """'地区生产总值增速' + '%' → '地区生产总值增速（%）'; a name that already ends in a bracketed unit keeps it."""
+    unit = (unit or "").strip()
+    if not unit or unit in ("/", "／", "-", "—") or re.search(r"[（(][^）)]*[）)]\s*[*＊]?$", name):
+        return name
+    return f"{name}（{unit}）"
+
+
 def _column_cells(rows: list[list[str]], header: HeaderMap, col: int) -> list[str]:
     out = []
     for row in rows[header.row + 1: header.row + 1 + SAMPLE_ROWS]:

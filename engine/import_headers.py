@@ -40,7 +40,8 @@ YEAR_PATTERNS = (
 _YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年)"
 KEYWORD_ROLES = (
     # deadlines, units of measure, a filed status ("推进状态", read by `duban eval` as the office's call): no field
-    (re.compile(r"时限|时间节点|完成时间|截止时间|计量单位|^单位$|属性|性质|状态|判定|评定|评价|^是否"), None),
+    (re.compile(r"^(?:计量)?单位(?:[(（].*[)）])?$"), "unit"),  # of measure, per row: "%" / "万人"
+    (re.compile(r"时限|时间节点|完成时间|截止时间|属性|性质|状态|判定|评定|评价|^是否"), None),
     (re.compile(r"序号|^序$|^编号$"), "seq"),
     (re.compile(r"备注|说明$"), "note"),
     (re.compile(r"配合|协办|协同|协助"), "coop_units"),
@@ -63,7 +64,7 @@ _LOOKUP = {spelling: name for name, spellings in SYNONYMS.items() for spelling i
 # what each field is called in messages (and accepted in `--map 列名=字段`)
 FIELD_LABELS = {"seq": "序号", "category": "分类", "text": "目标任务", "name": "指标名称", "name_target": "指标及目标",
                 "annual_target": "全年目标", "leaders": "牵头领导", "lead_units": "牵头单位", "coop_units": "配合单位",
-                "progress": "完成情况", "note": "备注", "ignore": "忽略"}
+                "progress": "完成情况", "note": "备注", "unit": "计量单位", "ignore": "忽略"}
 
 
 def normalise_header(text: str) -> str:

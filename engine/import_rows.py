@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .import_columns import split_named_target
+from .import_columns import split_named_target, with_unit
 from .import_headers import HeaderMap
 from .tables import SourceTable
 
@@ -123,6 +123,8 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
         if header.name_holds_target and name:  # "地区生产总值增长6%左右" names the indicator and states its target
             name, named_target = split_named_target(name)
             annual = annual or named_target
+        if name:  # a 单位 column: the unit goes where Fuling's tables write it, 地区生产总值增速（%）
+            name = with_unit(name, cell(row, "unit"))
         records.append(RowRecord(
             ref=table.ref(index), text=text or name, seq=seq, category=category, name=name,
             annual_target=annual,

@@ -95,7 +95,8 @@ def test_unseen_spellings_are_matched_by_their_role():  # hand-written
 
 def test_deadline_and_unit_columns_are_not_taken_for_progress_or_names():  # hand-written
     assert header_field("完成时限") is None
-    assert header_field("计量单位") is None
+    assert header_field("计量单位") == "unit" and header_field("单位") == "unit"  # of measure, never 责任单位
+    assert header_field("推进状态") is None and header_field("是否依时序推进") is None
     assert header_field("指标属性") is None
     assert header_field("这是一句很长的说明文字而不是表头它超过了二十个字的长度") is None
 
@@ -320,3 +321,19 @@ def test_two_row_header_bare_figures_are_judged(tmp_path):  # hand-written
 
     result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
     assert [(i["metrics"].get("growth_actual"), i["status"]) for i in result["indicators"]] == [(7.1, "符合预期"), (6.4, "符合预期")]
+
+
+def test_a_unit_column_gives_bare_figures_their_unit(tmp_path):  # hand-written
+    rows = [["序号", "指标名称", "单位", "2024年目标", "1-6月完成", "责任单位"],
+            ["1", "地区生产总值增速", "%", "6", "5.8", "县发展改革委"],
+            ["2", "新增城镇就业", "万人", "1.2", "0.7", "县人力社保局"]]
+    path = _xlsx(tmp_path / "t.xlsx", rows)
+    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    checked = run_cli("check", tmp_path / "ws", "--period", "2024-06", "--out", tmp_path / "out", "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    import json
+
+    result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+    gdp, jobs = result["indicators"]
+    assert gdp["name"] == "地区生产总值增速（%）" and gdp["metrics"]["growth_actual"] == 5.8 and gdp["status"] == "符合预期"
+    assert jobs["lead_units"] == ["县人力社保局"] and jobs["targets"][0]["unit"] == "万人" and jobs["status"] != "待核实"
