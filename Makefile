@@ -57,7 +57,7 @@ test-latest:
 # Figures per target are printed by --hypothesis-show-statistics; see docs/reliability.md.
 fuzz: install
 	DUBAN_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz_yaml.py tests/test_fuzz_rules.py tests/test_fuzz_tables.py \
-		tests/test_fuzz_extract.py tests/test_fuzz_check.py -p no:cacheprovider --hypothesis-show-statistics --durations=20
+		tests/test_fuzz_extract.py tests/test_fuzz_check.py tests/test_fuzz_layouts.py -p no:cacheprovider --hypothesis-show-statistics --durations=20
 
 rules-test: install
 	$(BIN)/duban rules test

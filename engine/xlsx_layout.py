@@ -27,8 +27,13 @@ class SheetLayout:
 def scan_layout(source, path: str) -> SheetLayout:
     """Merged ranges and formula cells without a value, from a worksheet XML stream."""
     layout = SheetLayout()
-    for _, element in ET.iterparse(source, events=("end",)):
+    sheet_data = None
+    for event, element in ET.iterparse(source, events=("start", "end")):
         tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "sheetData":
+                sheet_data = element
+            continue
         if tag == "c":
             formula = _child(element, "f")
             value = _child(element, "v")
@@ -36,6 +41,8 @@ def scan_layout(source, path: str) -> SheetLayout:
                 layout.uncached_formulas.append(element.get("r") or "?")
             element.clear()
         elif tag == "row":
+            if sheet_data is not None:
+                sheet_data.clear()  # drop the finished rows themselves, not just their cells: memory stays flat
             element.clear()
         elif tag == "mergeCell":
             if len(layout.merges) >= MAX_MERGED_RANGES:
