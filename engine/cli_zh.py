@@ -320,6 +320,7 @@ class ZhGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         localise(self)
         route_library_english()
+        self._zh_finished = False
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # `duban rules`: the (Chinese) help, as click does
@@ -345,6 +346,11 @@ class ZhGroup(click.Group):
             text = f"无法打开文件{quoted(filename)}" if filename else (printable(exc.message) if _has_chinese(exc.message) else "命令行出错")
             click.echo(f"错误：{text}", err=True)
             sys.exit(exc.exit_code)
-        if standalone_mode:
-            sys.exit(rv if isinstance(rv, int) else 0)
+        if standalone_mode:  # click's Exit (--help, ctx.exit) returned its code; a finished command exits 0
+            sys.exit(0 if self._zh_finished or not isinstance(rv, int) else rv)
+        return rv
+
+    def invoke(self, ctx):
+        rv = super().invoke(ctx)
+        self._zh_finished = True
         return rv
