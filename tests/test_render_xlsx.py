@@ -103,3 +103,14 @@ def test_about_sheet_and_properties(ledger):
     assert about["数据截至"] == result["as_of"]
     assert wb.properties.created == wb.properties.modified
     assert wb.properties.modified.date().isoformat() == result["as_of"]
+
+
+def test_severity_is_chinese_and_sheets_print_landscape_with_the_header_repeated(ledger):
+    _, wb, _ = ledger
+    findings = wb["督查发现"]
+    col = column(findings, "严重程度")
+    values = {findings.cell(row=r, column=col).value for r in range(2, findings.max_row + 1)}
+    assert values and values <= {"错误", "警告", "提示"}, values
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows in ("1:1", "$1:$1"), ws.title

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEVERITIES = ("error", "warn", "info")
-SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+from ..rulebook.ir import SEVERITIES, SEVERITY_ZH  # noqa: F401  (one definition; re-exported for the checks)
+
 KIND_ZH = {"task": "任务", "indicator": "指标", "memo": "报告"}
 FIELD_ZH = {"progress": "进展", "text": "任务文字", "source_text": "进展表任务文字", "units": "责任单位"}
 

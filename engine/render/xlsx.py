@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..rulebook.ir import SEVERITY_ZH
 from .context import RenderContext
 from .repro import as_of_time, normalise_zip
 
@@ -83,11 +84,22 @@ def sheet(wb, title: str, headers: list[str], rows: list[list], kinds: list[str]
         for col, (value, kind) in enumerate(zip(values, kinds), 1):
             put(ws, r, col, value, body_style(value, kind, classes[r - 2] if status_col == col and classes else None))
     ws.freeze_panes = "A2"
+    print_setup(ws)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 2)}"
     for col, (head, kind) in enumerate(zip(headers, kinds), 1):
         longest = max([display_width(head) + 4] + [display_width(str(v[col - 1])) for v in rows if v[col - 1] is not None])
         ws.column_dimensions[get_column_letter(col)].width = min(longest + 2, MAX_WIDTH.get(kind, 16))
     return ws
+
+
+def print_setup(ws) -> None:
+    """Printed as offices print a ledger: A4 landscape, every column on the page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
 
 
 def _value(item, attr):
@@ -113,7 +125,7 @@ def ledger_xlsx(ctx: RenderContext) -> bytes:
     for item in ctx.tasks + ctx.indicators:
         for f in item.findings:
             rows.append(["任务" if item.kind == "task" else "指标", item.no, item.id, f.rule, f.title, f.rule_version,
-                         f.severity, f.status, f.escalation, f.message, f.quote, f.target_quote])
+                         SEVERITY_ZH.get(f.severity, f.severity), f.status, f.escalation, f.message, f.quote, f.target_quote])
             classes.append({"error": "red", "warn": "yellow"}.get(f.severity, "green"))
     sheet(wb, "督查发现", FINDING_HEADERS, rows,
           ["normal"] * 9 + ["wide", "wide", "normal"], FINDING_HEADERS.index("严重程度") + 1, classes)
