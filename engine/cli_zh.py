@@ -70,8 +70,8 @@ class _ZhCommand:
 class _ZhOption:
     def get_help_record(self, ctx):
         record = self._zh_base.get_help_record(self, ctx)
-        if record is None or not hasattr(self, "get_help_extra"):
-            return record
+        if record is None or not hasattr(self, "get_help_extra"):  # click < 8.2 builds the extras inline
+            return record and (record[0], _old_click_extras(record[1]))
         extra = self.get_help_extra(ctx)
         items = []
         if "envvars" in extra:
@@ -87,6 +87,20 @@ class _ZhOption:
         if items:
             help_text = f"{help_text}  [{'；'.join(items)}]" if help_text else f"[{'；'.join(items)}]"
         return record[0], help_text
+
+
+def _old_click_extras(help_text: str) -> str:
+    head, bracket, extras = help_text.rpartition("  [")
+    if not bracket or not extras.endswith("]"):
+        return help_text
+    words = {"default: ": "默认：", "env var: ": "环境变量：", "required": "必填"}
+    items = []
+    for item in extras[:-1].split("; "):
+        for en, zh in words.items():
+            if item.startswith(en):
+                item = zh + item[len(en):]
+        items.append(item)
+    return f"{head}  [{'；'.join(items)}]"
 
 
 class _ZhType:
@@ -253,10 +267,10 @@ def usage_problem(exc: click.UsageError) -> str:
     """The Chinese sentence for a click usage error, built from its attributes."""
     log.debug("click usage error: %s", exc.format_message() if hasattr(exc, "format_message") else exc)
     ctx = exc.ctx
-    no_such_command = getattr(click.exceptions, "NoSuchCommand", None)
+    no_such_command = (getattr(click.exceptions, "NoSuchCommand", ZhNoSuchCommand), ZhNoSuchCommand)
     if isinstance(exc, ExtraArguments):
         return f"多余的参数：{'、'.join(quoted(a) for a in exc.extra)}（含空格的路径或文字请加引号）"
-    if no_such_command and isinstance(exc, no_such_command):
+    if isinstance(exc, no_such_command):
         return f"没有这个命令：{quoted(exc.command_name)}。{_did_you_mean(exc.possibilities)}"
     if isinstance(exc, NoSuchOption):
         return f"没有这个选项：{quoted(exc.option_name)}。{_did_you_mean(exc.possibilities)}"
@@ -298,6 +312,20 @@ def show_usage_error(exc: click.UsageError) -> None:
 
 # ---------------------------------------------------------------- the group
 
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2; before, help and exit 0
+
+
+class ZhNoSuchCommand(click.UsageError):
+    """click < 8.4 has no NoSuchCommand: the same attributes, for usage_problem."""
+
+    def __init__(self, command_name: str, possibilities, ctx):
+        import difflib
+
+        super().__init__("no such command", ctx)
+        self.command_name = command_name
+        self.possibilities = difflib.get_close_matches(command_name, list(possibilities))
+
+
 def route_library_english() -> None:
     """Library warnings (openpyxl's "Data Validation extension is not supported and will be removed" on
     most WPS workbooks) go to the debug log, not the clerk's terminal. DUBAN_DEBUG=1 shows that log."""
@@ -323,7 +351,7 @@ class ZhGroup(click.Group):
         self._zh_finished = False
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:  # `duban rules`: the (Chinese) help, as click does
+        except _NO_ARGS_IS_HELP as exc:  # `duban rules`: the (Chinese) help, as click does
             if not standalone_mode:
                 raise
             click.echo(exc.ctx.get_help(), err=True)
@@ -354,3 +382,11 @@ class ZhGroup(click.Group):
         rv = super().invoke(ctx)
         self._zh_finished = True
         return rv
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            if type(exc) is not click.UsageError or not args:  # click >= 8.4 raises NoSuchCommand itself
+                raise
+            raise ZhNoSuchCommand(str(args[0]), self.list_commands(ctx), ctx) from None

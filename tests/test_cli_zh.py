@@ -140,7 +140,7 @@ def test_bench_rules_pointing_at_a_file(tmp_path):
 
 def test_group_without_command_shows_chinese_help():
     result = _invoke("rules")
-    assert result.exit_code == 2
+    assert result.exit_code == (2 if hasattr(click.exceptions, "NoArgsIsHelpError") else 0)  # click < 8.2: 0
     assert result.output.startswith("用法：duban rules"), result.output
     assert english_words(result.output, NAMES) == []
 
