@@ -232,3 +232,31 @@ def os_problem(exc: OSError) -> str:
     """An OSError's reason in Chinese (strerror is English, or the system's language on Windows)."""
     log.debug("os error: %s", exc)
     return OS_PROBLEMS.get(getattr(exc, "errno", None), "系统拒绝访问")
+
+
+# duckdb (duban query / rollup): the exception's class says what kind of mistake; the name it quotes
+# ("b", 'abs()', a table name) is the user's own text and is echoed back in 「」.
+SQL_PROBLEMS = {
+    "ParserException": "SQL 语法错误", "SyntaxException": "SQL 语法错误",
+    "BinderException": "引用了不存在的列或函数，或用法不对", "CatalogException": "引用了不存在的表、视图或函数",
+    "ConversionException": "值的类型转换失败", "OutOfRangeException": "数值超出范围",
+    "PermissionException": "数据库以只读、隔离方式打开，不允许这个操作",
+    "TransactionException": "数据库以只读方式打开，不能修改", "InvalidInputException": "输入无效",
+    "IOException": "无法打开数据库文件（文件已损坏，或不是 duban rollup 写出的数据库）", "NotImplementedException": "不支持这种 SQL 写法",
+    "SerializationException": "数据库文件已损坏或版本不符",
+}
+_SQL_NAME = re.compile(r"\"([^\"]+)\"|'([^']+)'|with name (\S+?)!? does not exist")
+
+
+def sql_problem(exc: BaseException) -> str:
+    log.debug("duckdb error: %s", exc)
+    kind = next((SQL_PROBLEMS[c.__name__] for c in type(exc).__mro__ if c.__name__ in SQL_PROBLEMS), "SQL 无法执行")
+    found = _SQL_NAME.search(str(exc).splitlines()[0] if str(exc) else "")
+    name = next((g for g in found.groups() if g), None) if found else None
+    if name is None or "IOException" in [c.__name__ for c in type(exc).__mro__]:  # its name is the file, already shown
+        return kind
+    return f"{kind}（「{printable_name(name)}」附近）"
+
+
+def printable_name(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:80]

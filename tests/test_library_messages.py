@@ -364,3 +364,39 @@ def test_python_loaders_problems_on_hurried_edits_all_have_a_wording():
                 if problem and lm.yaml_problem(problem) == lm.YAML_FALLBACK:
                     unworded.add(problem)
     assert not unworded, unworded
+
+
+SQL = [
+    ("selct 1", "SQL 语法错误（「selct」附近）"),
+    ("select 完成率 from t", "引用了不存在的列或函数，或用法不对（「完成率」附近）"),  # hand-written
+    ("select * from 任务", "引用了不存在的表、视图或函数（「任务」附近）"),
+    ("select '七成'::int", "值的类型转换失败（「七成」附近）"),
+]
+
+
+@pytest.mark.parametrize("sql, zh", SQL)
+def test_sql_errors_through_duban_query(tmp_path, sql, zh):
+    import duckdb
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    db = tmp_path / "汇总.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table t(a int)")
+    con.close()
+    result = CliRunner().invoke(main, ["query", str(db), sql], prog_name="duban")
+    assert result.exit_code == 2, result.output
+    assert f"SQL 出错：{zh}" in result.output, result.output
+    assert english_words(result.output, {"query"}) == [], result.output
+
+
+def test_a_file_that_is_not_a_database(tmp_path):
+    from engine.rollup.store import connect_read_only
+
+    path = tmp_path / "汇总.duckdb"
+    path.write_bytes(b"\x00not a database" * 100)
+    with pytest.raises(InputError) as info:
+        connect_read_only(path)
+    assert "无法以只读方式打开汇总数据库：无法打开数据库文件" in info.value.format(), info.value.format()
+    assert english_words(info.value.format(), {"rollup"}) == []  # the command's name

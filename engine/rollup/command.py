@@ -13,6 +13,7 @@ import click
 from ..cli_format import display_width
 from ..cli_options import echo_engine_notice, engine_option
 from ..errors import InputError, printable
+from ..library_messages import sql_problem
 from ..progress import quiet_option
 
 
@@ -89,7 +90,7 @@ def query_cmd(database, sql, fmt):
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"SQL 出错：{str(exc).splitlines()[0]}", file=database, field="SQL",
+        raise InputError(f"SQL 出错：{sql_problem(exc)}", file=database, field="SQL",
                          hint="表和字段见 docs/rollup.md；数据库只读，不能修改") from None
     finally:
         con.close()

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import InputError
+from ..library_messages import sql_problem
 
 SCHEMA = "duban/rollup@1"
 KEY = "workspace VARCHAR NOT NULL, period VARCHAR NOT NULL"
@@ -48,7 +49,7 @@ def connect_read_only(db: Path, sandbox: bool = False) -> duckdb.DuckDBPyConnect
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
-        raise InputError(f"无法以只读方式打开汇总数据库：{str(exc).splitlines()[0]}", file=str(db)) from None
+        raise InputError(f"无法以只读方式打开汇总数据库：{sql_problem(exc)}", file=str(db)) from None
     if sandbox:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
