@@ -12,6 +12,8 @@ import errno
 import logging
 import re
 
+from .errors import printable
+
 log = logging.getLogger("duban.library")
 
 YAML_FALLBACK = "这里的写法不符合 YAML 格式"
@@ -255,8 +257,4 @@ def sql_problem(exc: BaseException) -> str:
     name = next((g for g in found.groups() if g), None) if found else None
     if name is None or "IOException" in [c.__name__ for c in type(exc).__mro__]:  # its name is the file, already shown
         return kind
-    return f"{kind}（「{printable_name(name)}」附近）"
-
-
-def printable_name(text: str) -> str:
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:80]
+    return f"{kind}（「{printable(name, one_line=True)[:80]}」附近）"
