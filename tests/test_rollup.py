@@ -305,3 +305,10 @@ def test_heat_map_and_filters_in_chromium(rolled, tmp_path):
     dom = dump_dom(tmp_path, f"{url}#leader={quote(leader)}")
     assert heat(dom) == expected_heat(db, "AND list_contains(leaders, ?)", leader)
     assert f"当前：全部类别 · {leader}" in dom
+
+
+def test_query_csv_never_hands_excel_a_formula(rolled):
+    db = rolled[2] / "rollup.duckdb"
+    # hand-written: a cell text as a hostile report could carry it; a negative number stays a number
+    res = invoke("query", db, "SELECT '=HYPERLINK(\"http://x\")' AS t, -0.31 AS n", "--format", "csv")
+    assert res.output.splitlines()[1] == '"\'=HYPERLINK(""http://x"")",-0.31'

@@ -62,6 +62,13 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(out + [f"（{len(rows)} 行）"])
 
 
+def _csv_cell(value) -> str:
+    """A text starting like a formula gets a leading ' so Excel shows it, never runs it (CSV injection);
+    numbers are left as they are."""
+    text = _cell(value)
+    return "'" + text if isinstance(value, str) and text.startswith(("=", "+", "-", "@")) else text
+
+
 def _plain(value):
     if hasattr(value, "tolist"):
         value = value.tolist()
@@ -100,7 +107,7 @@ def query_cmd(database, sql, fmt):
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerows([[_csv_cell(v) for v in row] for row in rows])
         click.echo(buf.getvalue(), nl=False)
     else:
         click.echo(_table(columns, rows))

@@ -130,5 +130,9 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
     return written
 
 
+REPORT_COLUMNS = {"runs": "*", "items": "workspace, period, item_id, kind, category, leaders, lead_units, status, lagging"}
+
+
 def frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    return {name: con.execute(f"SELECT * FROM {name} ORDER BY {ORDER[name]}").df() for name in ("runs", "items")}
+    """What the ledger and page need, without the texts: a national rollup's items stay small in memory."""
+    return {name: con.execute(f"SELECT {cols} FROM {name} ORDER BY {ORDER[name]}").df() for name, cols in REPORT_COLUMNS.items()}

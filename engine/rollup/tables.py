@@ -39,13 +39,14 @@ def unit_streaks(runs: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     flags = per.groupby(["workspace", "unit", "period"])["lagging"].any()
     periods = runs.groupby("workspace")["period"].apply(sorted).to_dict()
     regions = runs.drop_duplicates("workspace").set_index("workspace")["region"].to_dict()
-    lagging = per[per["lagging"]]
+    lagging = dict(iter(per[per["lagging"]].groupby(["workspace", "unit"])))  # grouped once: a national set has ~15,000 units
+    empty = per.iloc[0:0]
     rows = []
     for (ws, unit), group in flags.groupby(level=[0, 1]):
         by_period = group.droplevel([0, 1]).to_dict()
         ws_periods = periods[ws]
         current, longest, end = _runs_of([bool(by_period.get(p, False)) for p in ws_periods])
-        mine = lagging[(lagging["workspace"] == ws) & (lagging["unit"] == unit)]
+        mine = lagging.get((ws, unit), empty)
         latest = mine[mine["period"] == ws_periods[-1]]
         rows.append({"workspace": ws, "region": regions[ws], "unit": unit, "current_streak": current,
                      "longest_streak": longest,
