@@ -79,13 +79,30 @@ def render_message(template: str, values: dict) -> str:
     return "".join(out)
 
 
-def _keyword_evidence(rule: Rule, record: dict) -> dict | None:
+def _keyword_evidence(rule: Rule, record: dict, evidence: dict) -> dict | None:
     for leaf in _plan(rule)[4]:
+        if leaf.field == "flags":  # a list of flag names, not text: quote the progress clause the flag was found in
+            flag = _flag_evidence(leaf, record, evidence)
+            if flag:
+                return flag
+            continue
         if isinstance(record.get(leaf.field), str):
             match = find_keyword(record[leaf.field], leaf.value)
             if match:
                 return {"quote": clause_around(record[leaf.field], match.start(), match.end()),
                         "span": [match.start(), match.end()], "matched": match.group(0), "source": leaf.field}
+    return None
+
+
+def _flag_evidence(leaf: Leaf, record: dict, evidence: dict) -> dict | None:
+    names = leaf.value if isinstance(leaf.value, (list, tuple)) else [leaf.value]
+    progress = record.get("progress") or ""
+    for name in names:
+        found = evidence.get(f"flag:{name}")
+        span = (found or {}).get("span")
+        if found and isinstance(span, (list, tuple)) and len(span) == 2 and 0 <= span[0] <= span[1] <= len(progress):
+            return {"quote": clause_around(progress, span[0], span[1]), "span": list(span), "matched": found.get("quote") or name,
+                    "source": "progress"}
     return None
 
 
@@ -124,7 +141,7 @@ def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     record = derived.record
     _, fields, compared, thresholds, _ = _plan(rule)
     evidence: dict = {"values": {name: record.get(name) for name in compared}, "thresholds": dict(thresholds)}
-    quote = _keyword_evidence(rule, record)
+    quote = _keyword_evidence(rule, record, derived.evidence)
     if quote is None:
         for name in fields:
             if name in derived.evidence and derived.evidence[name].get("quote"):

@@ -82,6 +82,8 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggrega
     if names:
         record["flags"] = "、" + "、".join(dict.fromkeys(names)) + "、"
         evidence["flags"] = {"quote": "；".join(f.get("quote", "") for f in entry.flags), "span": entry.flags[0].get("span"), "source": "progress"}
+        for f in entry.flags:  # each flag's own words and place, so a finding on one flag quotes its clause
+            evidence.setdefault(f"flag:{f.get('name')}", {"quote": f.get("quote", ""), "span": f.get("span"), "source": "progress"})
     period_info = entry.data_period or {}
     end_month = period_info.get("end_month")
     if isinstance(end_month, int) and 1 <= end_month <= 12:

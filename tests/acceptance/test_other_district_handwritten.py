@@ -132,3 +132,16 @@ def test_indicators_are_all_judged(county, tmp_path):
     assert [s for n, s in statuses.items() if "工业" in n] == ["不达预期"], statuses
     postponed = [t for t in result["tasks"] if t["text"] == POSTPONED[0]]
     assert postponed and postponed[0]["status"] not in ("正常", "滞后", "严重滞后", "待核实"), postponed
+
+
+def test_words_decide_where_they_are_plain_and_never_over_a_partial_count(county, tmp_path):
+    _, _, _, ws = county
+    proc = run_cli("check", ws, "--period", "2024-06", "--out", tmp_path / "o", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    tasks = {t["text"]: t for t in json.loads((tmp_path / "o" / "result.json").read_text(encoding="utf-8"))["tasks"]}
+    assert tasks["建成县人民医院新院区。"]["status"] == "已完成"  # 已竣工，已投入使用: no number needed
+    assert tasks["完成义务教育学校校舍改造3所。"]["status"] == "已完成"
+    assert tasks["新建农贸市场2个。"]["status"] != "已完成"  # 1个已建成投用，另1个主体施工中
+    for text in ("开工建设城北污水处理厂。", "引进亿元以上项目20个。", "完成造林绿化1.5万亩。"):
+        reason = tasks[text]["status_reason"]
+        assert "、" not in reason.split("「", 1)[1][:2] and "滞后" in tasks[text]["status"], reason  # the report's own clause is quoted
