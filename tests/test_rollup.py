@@ -312,3 +312,29 @@ def test_query_csv_never_hands_excel_a_formula(rolled):
     # hand-written: a cell text as a hostile report could carry it; a negative number stays a number
     res = invoke("query", db, "SELECT '=HYPERLINK(\"http://x\")' AS t, -0.31 AS n", "--format", "csv")
     assert res.output.splitlines()[1] == '"\'=HYPERLINK(""http://x"")",-0.31'
+
+
+def test_dask_local_cluster_gives_identical_tables(rolled, tmp_path):
+    root, _, out, _ = rolled
+    res = invoke("rollup", "--glob", f"{root / 'facts'}/*", "--out", tmp_path / "dask", "--engine", "vectorised",
+                 "--executor", "dask", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    assert "本次判定 7 个工作区-报告期" in res.output
+    assert re.findall(r"已判定 (\S+ \S+)", res.output) == [f"{w} {p}" for w, p in
+                                                        sql(out / "rollup.duckdb", "SELECT workspace, period FROM runs ORDER BY 1, 2")]
+    serial = {k: v for k, v in tree_hashes(out).items() if k != "rollup.duckdb"}
+    on_dask = {k: v for k, v in tree_hashes(tmp_path / "dask").items() if k != "rollup.duckdb"}
+    assert on_dask == serial and len(serial) == 8  # six Parquet tables, rollup.xlsx, rollup.html
+
+
+def test_dask_bad_scheduler_or_bad_facts_is_a_chinese_error(tmp_path):
+    shutil.copytree(ROOT / "facts" / "fuling-2023", tmp_path / "fuling-2023", ignore=shutil.ignore_patterns(".duban*"))
+    res = invoke("rollup", tmp_path / "fuling-2023", "--out", tmp_path / "out", "--executor", "dask",
+                 "--scheduler", "tcp://127.0.0.1:9")
+    assert res.exit_code == 2 and "连接不上 Dask 调度器" in res.output and not (tmp_path / "out").exists()
+    # hand-written: a progress file broken by hand; the worker's error crosses back whole, naming file and line
+    progress = tmp_path / "fuling-2023" / "progress" / "2023-09.yaml"
+    progress.write_text(progress.read_text(encoding="utf-8") + "  T999: [未闭合\n", encoding="utf-8")
+    res = invoke("rollup", tmp_path / "fuling-2023", "--out", tmp_path / "out", "--executor", "dask", "--workers", "1",
+                 "--engine", "vectorised")
+    assert res.exit_code == 2 and "2023-09.yaml" in res.output and "Traceback" not in res.output, res.output

@@ -24,14 +24,18 @@ from ..progress import quiet_option
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="汇总数据库路径（默认 <输出目录>/rollup.duckdb）")
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @engine_option()
+@click.option("--executor", type=click.Choice(["serial", "dask"]), default="serial", show_default=True,
+              help="在哪里判定：serial 本进程逐个判定；dask 交给 Dask 集群（默认本机 LocalCluster，需 pip install 'duban[dask]'）")
+@click.option("--scheduler", metavar="地址", help="Dask 调度器地址，例如 tcp://10.0.0.5:8786（各节点须能按同一路径读到工作区）")
+@click.option("--workers", type=click.IntRange(min=1), help="本机 LocalCluster 的工作进程数（默认 2）")
 @quiet_option
-def rollup_cmd(workspaces, patterns, out_dir, db_path, rules_dir, engine):
+def rollup_cmd(workspaces, patterns, out_dir, db_path, rules_dir, engine, executor, scheduler, workers):
     """汇总多个区县、多个报告期：判定（或沿用未变化的）每个工作区的每个报告期，写入数据库和汇总台账、看板。"""
     from .run import rollup
 
     out = Path(out_dir)
     report = rollup(list(workspaces), list(patterns), out, Path(db_path) if db_path else None, rules_dir, engine,
-                    log=lambda line: click.echo(printable(line)))
+                    log=lambda line: click.echo(printable(line)), executor=executor, scheduler=scheduler, workers=workers)
     for notice in report.notices:
         echo_engine_notice(notice)
     click.echo(f"本次判定 {len(report.judged)} 个工作区-报告期，未变化 {len(report.unchanged)} 个"

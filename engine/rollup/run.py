@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..check import run_check
-from ..lock import workspace_lock
 from ..progress import track
 from ..rulebook.load import default_rules_dir, load_rulebook
 from . import store
-from .collect import Job, discover, jobs_for, rows_of
+from .collect import Job, discover, jobs_for
+from .executor import on_dask, serial
 
 
 @dataclass
@@ -24,14 +23,9 @@ class RollupReport:
     notices: list[str] = field(default_factory=list)
 
 
-def judge(job: Job, rules_dir, engine: str) -> tuple[dict, str | None]:
-    with workspace_lock(job.path):  # an import running meanwhile is waited for, as duban check does
-        run = run_check(job.path, job.period, rules_dir, engine)
-    return rows_of(run.result, job), run.engine_notice
-
-
 def rollup(paths: list[str], patterns: list[str], out: Path, db: Path | None = None, rules_dir=None,
-           engine: str = "auto", log: Callable[[str], None] = lambda _: None) -> RollupReport:
+           engine: str = "auto", log: Callable[[str], None] = lambda _: None, executor: str = "serial",
+           scheduler: str | None = None, workers: int | None = None) -> RollupReport:
     from .report import write_reports
 
     db = db or out / "rollup.duckdb"
@@ -49,13 +43,13 @@ def rollup(paths: list[str], patterns: list[str], out: Path, db: Path | None = N
     wanted = {(j.workspace, j.period) for j in jobs}
     report.removed = sorted(k for k in stored if k not in wanted)
     if todo or report.removed:
+        judged = on_dask(todo, rules_dir, engine, scheduler, workers) if executor == "dask" else serial(todo, rules_dir, engine)
         writer = store.Writer(db)
         try:
             for ws, period in report.removed:
                 writer.delete(ws, period)
                 log(f"已移除 {ws} {period}（本次未列入）")
-            for job in track(todo, f"判定 {len(todo)} 个工作区-报告期"):
-                rows, notice = judge(job, rules_dir, engine)
+            for job, rows, notice in track(judged, f"判定 {len(todo)} 个工作区-报告期", total=len(todo)):
                 if notice and notice not in report.notices:
                     report.notices.append(notice)
                 writer.replace(job.workspace, job.period, rows)
