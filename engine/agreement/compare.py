@@ -131,6 +131,7 @@ def compare(result: dict, rows: list[KeyRow]) -> dict:
     agree_ind = judged_ind[judged_ind.official == judged_ind.duban]
     all_tasks = result["tasks"]
     unsure = [t for t in all_tasks if t["status"] == UNSURE]
+    root = _task_roots(all_tasks)  # a task the report lists under several 序号 counts once, as in the memo
     by_id = {it["id"]: (it, off, ref) for it, off, ref in pairs}
     disagreements = [_line(*by_id[row.id]) for row in frame.itertuples()
                      if row.official != row.duban and row.duban != UNSURE]
@@ -143,6 +144,7 @@ def compare(result: dict, rows: list[KeyRow]) -> dict:
         "recall": {"found": len(found), "of": len(lagging), "share": _share(len(found), len(lagging)),
                    "missed": [_line(*by_id[i]) for i in lagging[lagging.duban != "滞后"].id]},
         "normal_flagged": {"count": len(flagged_ids), "of": len(normal), "share": _share(len(flagged_ids), len(normal)),
+                           "tasks": len({root(i) for i in flagged_ids}), "of_tasks": len({root(i) for i in normal.id}),
                            "items": [_line(*by_id[i]) for i in normal.id if i in flagged_ids]},
         "unsure": {"count": len(unsure), "of": len(all_tasks), "share": _share(len(unsure), len(all_tasks)),
                    "items": [{"id": t["id"], "seq": t.get("seq"), "text": t["text"][:60], "reason": t.get("status_reason")} for t in unsure]},
@@ -153,6 +155,19 @@ def compare(result: dict, rows: list[KeyRow]) -> dict:
         "disagreements": disagreements,
         "pairs": [{"id": it["id"], "official": official_class(off), "key_ref": ref} for it, off, ref in pairs],
     }
+
+
+def _task_roots(tasks: list[dict]):
+    """id → the id of the task's first listing (duplicate_of chains followed), for counts per plan task."""
+    parent = {t["id"]: t.get("duplicate_of") for t in tasks}
+
+    def root(item_id: str) -> str:
+        seen = set()
+        while parent.get(item_id) and item_id not in seen:
+            seen.add(item_id)
+            item_id = parent[item_id]
+        return item_id
+    return root
 
 
 def _share(n: int, of: int) -> float | None:

@@ -19,7 +19,8 @@ def summary_lines(ev: dict) -> list[str]:
         f"{ev.get('region') or ev['workspace']} {ev['period']}：判定依据 {ev['key_rows']} 行，对应上 {ev['matched']} 行"
         + (f"，另有 {ev['indicators_linked_from_tasks']} 项指标由复述其目标的任务推得官方判定" if ev["indicators_linked_from_tasks"] else ""),
         f"官方滞后的找到 {r['found']}/{r['of']}（{_pct(r['share'])}）" + (f"，漏判：{missed}" if missed else ""),
-        f"官方正常而判为滞后 {n['count']}/{n['of']}（{_pct(n['share'])}）",
+        f"官方正常而判为滞后 {n['count']}/{n['of']}（{_pct(n['share'])}）"
+        + (f"；同一任务在多处列出的按一项计，为 {n['tasks']}/{n['of_tasks']} 项任务" if n.get("of_tasks", n["of"]) != n["of"] else ""),
         f"待核实 {u['count']}/{u['of']} 项任务（{_pct(u['share'])}）",
         f"指标一致 {i['agree']}/{i['judged']}（{_pct(i['share'])}）；有官方判定的指标 {i['with_official']} 项，其中待核实 {i['unsure']} 项",
     ]
