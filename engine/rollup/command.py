@@ -25,9 +25,9 @@ from ..progress import quiet_option
 @click.option("--rules", "rules_dir", help="规则目录（默认为随附的 rules/）")
 @engine_option()
 @click.option("--executor", type=click.Choice(["serial", "dask"]), default="serial", show_default=True,
-              help="在哪里判定：serial 本进程逐个判定；dask 交给 Dask 集群（默认本机 LocalCluster，需 pip install 'duban[dask]'）")
+              help="在哪里判定：serial 本进程逐个判定；dask 交给 Dask 集群（默认在本机起一个集群；需另装 Dask，见 docs/rollup.md）")
 @click.option("--scheduler", metavar="地址", help="Dask 调度器地址，例如 tcp://10.0.0.5:8786（各节点须能按同一路径读到工作区）")
-@click.option("--workers", type=click.IntRange(min=1), help="本机 LocalCluster 的工作进程数（默认 2）")
+@click.option("--workers", type=click.IntRange(min=1), help="在本机起集群时的工作进程数（默认 2）")
 @quiet_option
 def rollup_cmd(workspaces, patterns, out_dir, db_path, rules_dir, engine, executor, scheduler, workers):
     """汇总多个区县、多个报告期：判定（或沿用未变化的）每个工作区的每个报告期，写入数据库和汇总台账、看板。"""
