@@ -12,7 +12,7 @@ import click
 
 from .cli_options import echo_engine_notice, engine_option
 from .cli_zh import ZhGroup
-from .errors import DubanError
+from .errors import DubanError, printable
 from .progress import quiet_option
 
 EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -73,27 +73,31 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 
     report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
                           dry_run=dry_run, force=force, column_map=list(column_map))
+
+    def say(line: str) -> None:  # cells and file names are the user's text: no escape sequence reaches the terminal
+        click.echo(printable(line))
+
     for line in report.lines:
-        click.echo(line)
+        say(line)
     for line in report.warnings:
-        click.echo(f"注意：{line}")
+        say(f"注意：{line}")
     if report.unmatched:
-        click.echo(f"未能对应到计划中已有条目、作为新条目导入的 {len(report.unmatched)} 行：")
+        say(f"未能对应到计划中已有条目、作为新条目导入的 {len(report.unmatched)} 行：")
         for line in report.unmatched:
-            click.echo(f"  {line}")
+            say(f"  {line}")
     if report.stats:
-        click.echo("统计：" + "，".join(f"{k} {v}" for k, v in sorted(report.stats.items())))
+        say("统计：" + report.stats_text())
     if report.diff:
-        click.echo(f"{'将要' if dry_run else '已'}更改 {len(report.diff)} 处：")
+        say(f"{'将要' if dry_run else '已'}更改 {len(report.diff)} 处：")
         for line in report.diff[:200]:
-            click.echo(f"  {line}")
+            say(f"  {line}")
         if len(report.diff) > 200:
-            click.echo(f"  ……另有 {len(report.diff) - 200} 处")
+            say(f"  ……另有 {len(report.diff) - 200} 处")
     verb = "将写入" if dry_run else "已写入"
     for path in report.changed:
-        click.echo(f"{verb} {path}")
+        say(f"{verb} {path}")
     if not report.changed:
-        click.echo("没有变化。")
+        say("没有变化。")
 
 
 @main.command("check")

@@ -49,6 +49,25 @@ class ImportReport:
     def add_stat(self, key: str, n: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + n
 
+    def stats_text(self) -> str:
+        """The counts in words: 任务按序号对应 192，指标新增 13，进展条目 219 …"""
+        return "，".join(f"{stat_label(k)} {v}" for k, v in sorted(self.stats.items()))
+
+
+_KIND_ZH = {"tasks": "任务", "indicators": "指标"}
+_STAT_ZH = {"progress_entries": "进展条目", "reported_status": "带上报状态的行"}
+
+
+def stat_label(key: str) -> str:
+    """tasks_matched_序号 → 任务按序号对应; tasks_new → 新增任务; indicators_duplicate → 指标重复列示."""
+    if key in _STAT_ZH:
+        return _STAT_ZH[key]
+    kind, _, rest = key.partition("_")
+    noun = _KIND_ZH.get(kind, kind)
+    if rest.startswith("matched_"):
+        return f"{noun}按{rest[len('matched_'):]}对应"
+    return {"new": f"新增{noun}", "duplicate": f"{noun}重复列示"}.get(rest, key)
+
 
 def annex_status(title: str | None) -> str | None:
     for pattern, status in _STATUS_TITLES:

@@ -72,7 +72,7 @@ def test_plan_then_progress_joins_and_attaches_leaders(tmp_path):
     assert first.returncode == 0, first.stderr
     second = run_cli("import", FULING / "fuling_2023q3_tasks.xlsx", "--into", ws, "--period", "2023-09")
     assert second.returncode == 0, second.stderr
-    assert "tasks_matched_原文 189" in second.stdout
+    assert "任务按原文对应 189" in second.stdout
     plan = yaml.safe_load((ws / "plan.yaml").read_text(encoding="utf-8"))
     by_text = {t["text"]: t for t in plan["tasks"]}
     assert by_text["加大助企纾困力度，落实减税降费政策。"]["leaders"] == ["钟涛"]

@@ -48,3 +48,11 @@ def test_reimporting_an_unchanged_report_is_short(shipped_copy, cli):
     proc = cli("import", FULING / "fuling_2023q3_report.docx", "--into", shipped_copy, "--period", "2023-09")
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) <= 10, proc.stdout
+
+
+def test_import_counts_are_worded_in_chinese():
+    from engine.import_workspace import ImportReport, stat_label
+
+    assert stat_label("tasks_matched_序号") == "任务按序号对应" and stat_label("indicators_new") == "新增指标"
+    report = ImportReport(stats={"tasks_duplicate": 2, "progress_entries": 9})
+    assert report.stats_text() == "进展条目 9，任务重复列示 2"

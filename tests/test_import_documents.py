@@ -34,7 +34,7 @@ def test_plan_docx_then_report_attaches_leaders_with_statistics(tmp_path):
     assert run_cli("import", FULING / "fuling_2023_plan.docx", "--into", ws, "--region", "涪陵区", "--year", "2023").returncode == 0
     result = run_cli("import", FULING / "fuling_2023q3_report.docx", "--into", ws, "--period", "2023-09")
     assert result.returncode == 0, result.stderr
-    assert "tasks_matched_原文 189" in result.stdout and "tasks_duplicate 12" in result.stdout
+    assert "任务按原文对应 189" in result.stdout and "任务重复列示 12" in result.stdout
     assert "未能对应到计划中已有条目" in result.stdout
     plan, progress = load(ws)
     with_progress = [t for t in plan["tasks"] if t["id"] in progress["entries"]]

@@ -83,7 +83,7 @@ def test_piped_import_shows_no_progress(big_table, tmp_path):
     assert code == 0, stderr
     assert stderr == "", "a pipe or a CI log gets no progress lines"
     assert not any(c in stdout for c in BAR_CHARS) and "\r" not in stdout
-    assert "tasks_new 5000" in stdout
+    assert "新增任务 5000" in stdout
 
 
 def test_quiet_on_a_terminal_shows_nothing(tmp_path):
