@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import echo_engine_notice, engine_option
+from .cli_options import echo_engine_notice, engine_option, output_dir
 from .cli_zh import ZhGroup
 from .errors import DubanError, printable
 from .progress import quiet_option
@@ -122,7 +122,7 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
         echo_engine_notice(run.engine_notice)
-        target = Path(out_dir) if out_dir else Path("reports_out") / result["workspace"] / period
+        target = output_dir(out_dir, result["workspace"], period)
         written = write_outputs(result, target, fmts, Path(workspace))
     t, i = result["summary"]["tasks"], result["summary"]["indicators"]
     click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
@@ -153,7 +153,7 @@ def demo_cmd(ctx, out_dir, engine):
     from .resources import shipped
 
     example = shipped("facts", "fuling-2023")
-    target = Path(out_dir) if out_dir else Path("reports_out") / "fuling-2023" / "2023-09"
+    target = output_dir(out_dir, "fuling-2023", "2023-09")
     with tempfile.TemporaryDirectory(prefix="duban-demo-") as tmp:
         workspace = Path(tmp) / example.name  # a copy: the workspace lock never writes into the installation
         shutil.copytree(example, workspace)
@@ -200,7 +200,7 @@ def eval_cmd(workspace, period, key_path, rules_dir, out_dir, engine, with_sugge
     with workspace_lock(workspace):  # the same guard as check: an import running meanwhile is waited for
         ev = evaluate_workspace(workspace, period, key_path, rules_dir, engine, with_suggest)
     echo_engine_notice(ev["engine_notice"])
-    target = Path(out_dir) if out_dir else Path("reports_out") / ev["workspace"] / period
+    target = output_dir(out_dir, ev["workspace"], period)
     for line in summary_lines(ev) + (suggest_lines(ev["suggest"]) if with_suggest else []):
         click.echo(line)
     for path in write_outputs(ev, target):

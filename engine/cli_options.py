@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .evaluate import DEFAULT_ENGINE, ENGINE_CHOICES
@@ -15,3 +17,9 @@ def engine_option(default: str = DEFAULT_ENGINE):
 def echo_engine_notice(notice: str | None) -> None:
     if notice:
         click.echo(f"注意：{notice}", err=True)
+
+
+def output_dir(out_dir: str | None, workspace: str, period: str) -> Path:
+    """--out, or reports_out/<工作区>/<报告期>/ under the current directory; absolute, so every
+    「已写出」 line says where the file really is whichever directory the clerk ran duban from."""
+    return (Path(out_dir) if out_dir else Path("reports_out") / workspace / period).resolve()

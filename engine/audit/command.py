@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_options import engine_option
+from ..cli_options import engine_option, output_dir
 from ..errors import DubanError
 from ..progress import quiet_option, stage
 
@@ -52,7 +52,7 @@ def _run(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine
     for line in checklist(report, show_info=show_info):
         click.echo(line)
     if out_dir or formats:
-        target = Path(out_dir) if out_dir else Path("reports_out") / report.workspace / period
+        target = output_dir(out_dir, report.workspace, period)
         for path in write_outputs(report, target, fmts):
             click.echo(f"已写出 {path}")
     if report.count("error") or (fail_on_warn and report.count("warn")):
