@@ -8,7 +8,7 @@ from .errors import InputError
 from .evaluate.keywords import find_keyword
 from .evaluate.plain import holds, leaf_holds
 from .rulebook.fields import FIELDS
-from .rulebook.ir import All, Any_, Leaf, Not
+from .rulebook.ir import All, Leaf, Not
 
 OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
          "in": "属于", "contains": "包含", "exists": "存在"}
