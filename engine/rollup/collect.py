@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import __version__
 from ..check import METRIC_FIELDS, data_digest
 from ..errors import InputError
 from ..render.context import status_class
@@ -19,8 +20,8 @@ NUMERIC_METRICS = [m for m in METRIC_FIELDS if m not in ("stage", "target_kind",
 
 @dataclass(frozen=True)
 class Job:
-    """One period of one workspace. `key` covers the rules and every input file the judgement reads: the
-    plan, waivers and this and each earlier period's progress (earlier periods decide escalation)."""
+    """One period of one workspace. `key` covers the duban version, the rules and every input file the judgement
+    reads: the plan, waivers and this and each earlier period's progress (earlier periods decide escalation)."""
     path: Path
     workspace: str
     period: str
@@ -72,7 +73,8 @@ def jobs_for(paths: list[Path], rules_digest: str) -> list[Job]:
     jobs = []
     for path in paths:
         for period in periods_of(path):
-            digest = hashlib.sha256(rules_digest.encode())
+            # the duban version too: a new release may judge or flatten differently, so it judges again
+            digest = hashlib.sha256(f"{__version__}\0{rules_digest}".encode())
             for f in input_files(path, period):
                 digest.update(f.name.encode() + b"\0" + f.read_bytes())
             jobs.append(Job(path, path.name, period, "sha256:" + digest.hexdigest()[:16], data_digest(path, period)))
