@@ -72,20 +72,26 @@ def test_report_key_reads_the_status_annex_and_implies_the_rest(tmp_path):
     assert len(rows) == 206
 
 
-def test_report_key_from_a_hand_written_annex_title(tmp_path):  # hand-written
+def _report(path, sections):
+    """A Word report: each (title, rows) is a paragraph followed by its table."""
     import docx
 
     document = docx.Document()
-    for title, body in (("附件1 1-5月重点任务推进情况", [["序号", "重点工作", "1-5月进展"], ["1", "新建道路100公里", "已建成50公里"],
-                                                    ["2", "新建学校10所", "尚未开工"]]),
-                        ("附件2 推进较为滞后的任务", [["序号", "重点工作", "1-5月进展"], ["1", "新建学校10所", "尚未开工"]])):
+    for title, body in sections:
         document.add_paragraph(title)
-        table = document.add_table(rows=len(body), cols=3)
+        table = document.add_table(rows=len(body), cols=len(body[0]))
         for r, row in enumerate(body):
             for c, text in enumerate(row):
                 table.cell(r, c).text = text
-    path = tmp_path / "report.docx"
     document.save(path)
+    return path
+
+
+def test_report_key_from_a_hand_written_annex_title(tmp_path):  # hand-written
+    path = _report(tmp_path / "report.docx", (
+        ("附件1 1-5月重点任务推进情况", [["序号", "重点工作", "1-5月进展"], ["1", "新建道路100公里", "已建成50公里"],
+                                   ["2", "新建学校10所", "尚未开工"]]),
+        ("附件2 推进较为滞后的任务", [["序号", "重点工作", "1-5月进展"], ["1", "新建学校10所", "尚未开工"]])))
     rows = read_key(path)
     assert sorted((r.text, official_class(r.official)) for r in rows) == [("新建学校10所", "滞后"), ("新建道路100公里", "正常")]
 
@@ -126,18 +132,9 @@ def test_key_rows_that_match_nothing_are_listed_not_dropped(tmp_path):  # hand-w
 
 
 def test_report_key_from_a_status_column(tmp_path):  # hand-written: the office files its call per row
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("附件 上半年重点任务推进情况")
     body = [["序号", "工作任务", "上半年进展", "是否依时序推进"], ["1", "新建道路100公里", "已建成50公里", "是"],
             ["2", "新建学校10所", "尚未开工", "否"], ["3", "改造老旧小区20个", "已完工9个", ""]]
-    table = document.add_table(rows=len(body), cols=4)
-    for r, row in enumerate(body):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    path = tmp_path / "report.docx"
-    document.save(path)
+    path = _report(tmp_path / "report.docx", (("附件 上半年重点任务推进情况", body),))
     rows = read_key(path)
     assert sorted((r.text, official_class(r.official), r.implied) for r in rows) == [
         ("改造老旧小区20个", "正常", True), ("新建学校10所", "滞后", False), ("新建道路100公里", "正常", False)]
