@@ -180,3 +180,20 @@ def test_empty_inputs():
     assert read_targets("") == []
     assert read_progress("", "2023-09") == {"measures": [], "data_period": None, "stage": None, "flags": []}
     assert match_targets([], {"measures": []}, "2023-09") == []
+
+
+@pytest.mark.parametrize("task, progress, actual", [
+    # real (Fuling Q3, 序号204): of 13 projects 9 finished, 4 under way — the finished figure is the actual
+    ("加强森林防灭火基础设施建设，整治地灾隐患点10处，提升灾害防御能力。",
+     "全区林草火情智能监控系统134个点位已建成投用，24个城市面山区域森林消防水箱全面建成。截至10月，13个地灾隐患点治理项目，"
+     "已完工9个，正在施工4个，任务目标完成率95%。", 9.0),
+    # hand-written: no object named in the progress, three figures at three rungs
+    ("完成老旧小区改造12个。", "截至6月底，已完工5个，正在施工4个，其余3个处于招标阶段。", 5.0),
+    # hand-written: one of two done, the other still being built
+    ("新建农贸市场2个。", "1个已建成投用，另1个主体施工中。", 1.0),
+])
+def test_the_one_figure_stated_finished_is_the_actual(task, progress, actual):
+    from engine.extract import match_targets, read_progress, read_targets
+
+    (pair,) = match_targets(read_targets(task), read_progress(progress, "2024-06"), "2024-06")
+    assert pair["actual"] == actual, pair

@@ -137,8 +137,26 @@ def _note(why_not: dict, i: int, reason: str) -> None:
         why_not[i] = (rank, reason)
 
 
+def mark_list_totals(measures: list[dict]) -> list[dict]:
+    """13个治理项目，已完工9个，正在施工4个: a count that later figures of its unit add up to is the size of
+    the list they break down, not an actual (role `list`, as 15个项目中 already is)."""
+    out = measures
+    for j, m in enumerate(measures):
+        if m.get("kind") != "count" or m.get("role") or not m.get("quantity"):
+            continue
+        later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == m.get("unit") and o.get("kind") == "count"
+                 and not o.get("forecast") and o.get("quantity")]
+        for k in range(2, len(later) + 1):
+            if abs(sum(later[:k]) - m["quantity"]) < 1e-9:
+                if out is measures:
+                    out = [dict(x) for x in measures]
+                out[j]["role"] = "list"
+                break
+    return out
+
+
 def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -> list[dict]:
-    measures = reading.get("measures") or []
+    measures = mark_list_totals(reading.get("measures") or [])
     month = _period_month(period)
     quantified = [i for i, t in enumerate(targets) if t.get("kind") in _KINDS and t.get("quantity") is not None]
     items = sorted({m["item"] for m in measures if m.get("item")})
@@ -183,6 +201,10 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         whole = [c for c in cands if not measures[c[3]].get("role")] or cands
         n_fam = sum(1 for c in whole if c[2])
         rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
+        # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
+        # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
+        finished = [c for c in whole if (rung(lx, measures[c[3]].get("verb")) or 0) >= 4]
+        only_finished = finished[0][3] if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
             if fam and (sim >= 0.15 or n_fam == 1):
@@ -190,6 +212,8 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
             if not evidence and len(whole) == 1 and len(same_kind) == 1 and (
                     t["kind"] in ("growth", "ratio") or rare_unit):
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
+            if not evidence and j == only_finished:
+                evidence = True
             if evidence:
                 pairs.append((score, -j, i, j, sim, fam, len(cands)))
         if not cands:
@@ -235,7 +259,7 @@ def _result(lx: Lexicon, i: int, t: dict, measures: list[dict], pick, why_not) -
     if sim >= MIN_SIM:
         why.append(f"名称相近「{m.get('object') or m.get('context')}」")
     if not why:
-        why.append("唯一可比的数字" if n == 1 else "分项对应")
+        why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if (rung(lx, m.get("verb")) or 0) >= 4 else "分项对应")
     unit_note = f"单位可换算（{m['unit']}→{t['unit']}）" if m["unit"] != t["unit"] else f"单位相同（{t['unit']}）"
     return {"target": i, "measure": j, "actual": actual, "ratio": ratio, "growth": growth,
             "reason": "，".join(why) + "，" + unit_note}
