@@ -127,6 +127,13 @@ def _xlsx(path, rows, merges=()):
     return path
 
 
+def _import_county(tmp_path, rows, merges=()):
+    """A hand-written 某县 1-6月 sheet imported into tmp_path/ws, as a clerk would."""
+    path = _xlsx(tmp_path / "t.xlsx", rows, merges)
+    proc = run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06")
+    assert proc.returncode == 0, proc.stderr
+
+
 HAND_WRITTEN = {  # hand-written: other offices' layouts, none of them Fuling's
     "year_named_indicators": dict(rows=[
         ["序号", "2024年预期目标", "1-6月完成情况", "责任单位"],
@@ -180,8 +187,7 @@ def test_hand_written_tables_are_all_imported(tmp_path, case):  # hand-written
 
 def test_year_named_indicators_are_judged_against_their_own_targets(tmp_path):  # hand-written
     spec = HAND_WRITTEN["year_named_indicators"]
-    path = _xlsx(tmp_path / "t.xlsx", spec["rows"])
-    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    _import_county(tmp_path, spec["rows"])
     plan = yaml.safe_load((tmp_path / "ws" / "plan.yaml").read_text(encoding="utf-8"))
     gdp = plan["indicators"][0]
     assert gdp["name"] == "地区生产总值" and gdp["annual_target_text"] == "增长6%左右"
@@ -190,8 +196,7 @@ def test_year_named_indicators_are_judged_against_their_own_targets(tmp_path):  
 
 def test_separate_full_year_column_supplies_the_task_target(tmp_path):  # hand-written
     spec = HAND_WRITTEN["no_seq_separate_full_year_target"]
-    path = _xlsx(tmp_path / "t.xlsx", spec["rows"])
-    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    _import_county(tmp_path, spec["rows"])
     plan = yaml.safe_load((tmp_path / "ws" / "plan.yaml").read_text(encoding="utf-8"))
     road = plan["tasks"][0]
     assert road["text"] == "推进农村公路建设" and road["annual_target_text"] == "新改建农村公路120公里"
@@ -313,8 +318,7 @@ def test_real_2022_indicator_table_of_bare_figures_is_judged(tmp_path):
 
 def test_two_row_header_bare_figures_are_judged(tmp_path):  # hand-written
     spec = HAND_WRITTEN["two_row_header"]
-    path = _xlsx(tmp_path / "t.xlsx", spec["rows"], spec["merges"])
-    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    _import_county(tmp_path, spec["rows"], spec["merges"])
     checked = run_cli("check", tmp_path / "ws", "--period", "2024-06", "--out", tmp_path / "out", "--format", "json")
     assert checked.returncode == 0, checked.stderr
     import json
@@ -327,8 +331,7 @@ def test_a_unit_column_gives_bare_figures_their_unit(tmp_path):  # hand-written
     rows = [["序号", "指标名称", "单位", "2024年目标", "1-6月完成", "责任单位"],
             ["1", "地区生产总值增速", "%", "6", "5.8", "县发展改革委"],
             ["2", "新增城镇就业", "万人", "1.2", "0.7", "县人力社保局"]]
-    path = _xlsx(tmp_path / "t.xlsx", rows)
-    assert run_cli("import", path, "--into", tmp_path / "ws", "--region", "某县", "--year", "2024", "--period", "2024-06").returncode == 0
+    _import_county(tmp_path, rows)
     checked = run_cli("check", tmp_path / "ws", "--period", "2024-06", "--out", tmp_path / "out", "--format", "json")
     assert checked.returncode == 0, checked.stderr
     import json
