@@ -17,6 +17,7 @@ from ..derive import derive_workspace
 from ..extract import read_progress, read_targets
 from ..facts import Entry, Item, Plan, Progress, Workspace
 from ..import_merge import indicator_target_text
+from ..jsonio import pretty_json_bytes
 from ..rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
 from ..waivers import waiver_report
 from .synth import SynthWorkspace
@@ -74,9 +75,8 @@ def build_result(ws: Workspace, period: str, tp: float, judgements: list, histor
 
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:
-    """result.json bytes. pretty: exactly what `duban check` writes (render/machine.py: indent 2), which
-    goes through json's pure-Python encoder (~4× slower); the national run writes the same content
-    compact, through json's C encoder."""
+    """result.json bytes. pretty: exactly what `duban check` writes (the same function, engine/jsonio.py);
+    otherwise the same content compact, through json's C encoder."""
     if pretty:
-        return (json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+        return pretty_json_bytes(result)
     return (json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 
 from .. import __version__
+from ..jsonio import pretty_json_bytes
 from .context import ItemView, RenderContext
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -14,7 +14,8 @@ FAILING = ("严重滞后", "滞后", "不达预期")
 
 
 def result_json(result: dict) -> bytes:
-    return (json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    """json.dumps(result, ensure_ascii=False, indent=2) + newline, byte for byte (through orjson: engine/jsonio.py)."""
+    return pretty_json_bytes(result)
 
 
 def _provenance(ctx: RenderContext) -> dict:
@@ -98,4 +99,4 @@ def sarif(ctx: RenderContext) -> bytes:
             "results": results,
         }],
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return pretty_json_bytes(doc)
