@@ -19,6 +19,7 @@ from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .hints import fullwidth_hint, key_hint, refine_yaml_problem, show, suggest
 from .ir import SEVERITIES, STATUSES_INDICATOR, STATUSES_TASK, Example, Rule, Rulebook
 from .load_conditions import BAD, GROUP_ALIASES, OP_ALIASES, REGEX_META, ConditionReader, coerce, item_where, type_hint
+from .text_examples import read_text_example
 from .load_params import PARAM_TYPES, load_params, read_params, read_source, unused_near_misses
 
 __all__ = ["load_rulebook", "load_params", "default_rules_dir", "OP_ALIASES", "GROUP_ALIASES", "REGEX_META", "PARAM_TYPES"]
@@ -187,6 +188,7 @@ class _RuleReader(ConditionReader):
     # ------------------------------------------------------------ examples
     def examples(self, raw, data, kinds) -> list[Example]:
         out, names = [], set()
+        self.text_examples = []  # task + progress examples (text_examples.py), run through the whole pipeline
         if raw is None:
             return out
         if not isinstance(raw, list):
@@ -204,6 +206,11 @@ class _RuleReader(ConditionReader):
             if name in names:
                 self.err(f"示例名「{name}」重复", where(node, "name"))
             names.add(name)
+            if "task" in node or "progress" in node:
+                text = read_text_example(self, node, at, kinds, name)
+                if text is not None:
+                    self.text_examples.append(text)
+                continue
             expect = node.get("expect")
             fires = EXPECT.get(expect) if isinstance(expect, str) else None  # [fire] / {} are not keys: never hash them
             if "expect" not in node:
@@ -317,6 +324,7 @@ def load_rulebook(directory: str | Path, params_text: str | None = None) -> Rule
             seen.setdefault(rid.strip(), path.name)
         if rule is not None:
             rule.param_refs = tuple(reader.param_refs)  # read by examples.coverage_lines
+            rule.text_examples = reader.text_examples
             rules.append(rule)
     rules, table_problems = _with_tables(root, rules, seen, referenced, params, params_raw, params_path, reported, bad_params, digest)
     errors.problems.extend(table_problems)
