@@ -111,6 +111,7 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 @quiet_option
 def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
+    from . import facts_cache
     from .check import run_check
     from .facts import period_months
     from .lock import workspace_lock
@@ -118,7 +119,7 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
 
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
-    with workspace_lock(workspace):
+    with workspace_lock(workspace), facts_cache.writing():  # parsed facts cached once the outputs are written
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
         echo_engine_notice(run.engine_notice)
