@@ -180,3 +180,19 @@ def test_national_set_is_the_same_from_one_or_two_processes(tmp_path):
         files = sorted(f.relative_to(a) for f in a.rglob("*.yaml"))
         assert files == sorted(f.relative_to(b) for f in b.rglob("*.yaml")) and len(files) == 5
         assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def test_dask_worker_judges_with_the_default_engine(county, tmp_path):
+    """A Dask worker is a daemonic process, which may not fork durable_rules' guard process: the worker runs
+    the engine in-process instead, and the tables are those of the serial run."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    outs = {}
+    for executor in ("serial", "dask"):
+        res = CliRunner().invoke(main, ["rollup", str(county), "--out", str(tmp_path / executor), "--executor", executor,
+                                        "--workers", "1"], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        outs[executor] = {p.name: p.read_bytes() for p in sorted((tmp_path / executor / "parquet").glob("*.parquet"))}
+    assert outs["dask"] == outs["serial"] and len(outs["serial"]) == 6
