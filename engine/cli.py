@@ -254,7 +254,7 @@ def _register_commands() -> None:
     from .audit.command import audit_cmd
     from .bench.command import bench_cmd
     from .rollup.command import query_cmd, rollup_cmd
-    from .rulebook.commands import export_params_cmd, import_params_cmd
+    from .rulebook.commands import export_params_cmd, export_table_cmd, import_params_cmd, import_table_cmd
 
     main.add_command(audit_cmd)
     main.add_command(bench_cmd)
@@ -262,6 +262,8 @@ def _register_commands() -> None:
     main.add_command(query_cmd)
     rules_group.add_command(export_params_cmd)
     rules_group.add_command(import_params_cmd)
+    rules_group.add_command(export_table_cmd)
+    rules_group.add_command(import_table_cmd)
 
 
 _register_commands()
