@@ -193,3 +193,31 @@ def test_examples_relative_to_a_parameter_follow_it(tmp_path):  # hand-written
     book = load_rulebook(rules)
     x1 = next(r for r in book.rules if r.id == "X-1")
     assert [e.fact["shortfall"] for e in x1.examples] == [0.12, 0.13]
+
+
+# ---------------------------------------------------------------- explain: the row that decided
+
+def test_explain_names_the_table_row_that_decided_a_fuling_task():
+    import json
+
+    root = RULES.parent
+    result = CliRunner().invoke(main, ["explain", str(root / "facts" / "fuling-2023"), "T088", "--period", "2023-09", "--engine", "vectorised"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("判定：滞后（R-TP-04：")
+    assert lines[1] == "依据：决策表「时序进度」第 5 行（R-TP-04）：落后时序 ({tolerance}, {severe_gap}]（即 (0.15, 0.4]），实际 0.31 → 滞后"
+    data = json.loads(CliRunner().invoke(main, ["explain", str(root / "facts" / "fuling-2023"), "T040", "--period", "2023-09",
+                                                "--engine", "vectorised", "--json"]).output)
+    assert data["status"] == "滞后" and data["decided_by"] == []  # R-ST-01 is a rule file, not a table row
+    assert all(r["table"] is None for r in data["rules"] if r["rule"] == "R-ST-01")
+    assert next(r for r in data["rules"] if r["rule"] == "R-TP-04")["table"]["row"] == 5
+
+
+def test_table_row_trace_resolves_parameters():  # hand-written record
+    from engine.explain import table_row
+
+    row = table_row(BY_ID["R-GR-05"], {"kind": "task", "direction": "左右", "growth_shortfall": 0.5}, BOOK.params)
+    assert (row["table"], row["row"], row["outcome"]) == ("增速", 4, {"状态": "正常", "严重程度": "提示"})
+    assert row["cells"] == [{"column": "目标方向", "cell": "左右", "resolved": None, "value": "左右"},
+                            {"column": "增速差距", "cell": "<= {growth_tolerance_approx}", "resolved": "<= 1.5", "value": 0.5}]
+    assert table_row(next(r for r in BOOK.rules if r.id == "R-ST-01"), {}, BOOK.params) is None
