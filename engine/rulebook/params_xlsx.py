@@ -148,8 +148,7 @@ def cell_text(row: Row):
 
 def export_params(rules_dir: str | Path, out: str | Path) -> tuple[list[Row], list[str]]:
     """(rows written, names of parameters too complex for a cell — edit those in params.yaml)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     path, text, data = _load(Path(rules_dir))
     skipped: list[str] = []
@@ -160,12 +159,7 @@ def export_params(rules_dir: str | Path, out: str | Path) -> tuple[list[Row], li
         if bad:
             raise RuleError(f"参数「{row.name}」中的词「{bad[0]}」含有顿号「、」，放进表格后无法区分", file=str(path),
                             hint="请先在 params.yaml 中把它拆成两个词，或用“…”连接")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb, ws = new_workbook(SHEET, HEADER)
     for row in rows:
         ws.append([row.name, None, row.note])
         r = ws.max_row
@@ -177,12 +171,31 @@ def export_params(rules_dir: str | Path, out: str | Path) -> tuple[list[Row], li
     ws.freeze_panes = "A2"
     for col, width in zip("ABC", (26, 60, 70)):
         ws.column_dimensions[col].width = width
-    notes = wb.create_sheet(README[0])
-    for line in README[1:]:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
+    add_notes(wb, README, 110)
     save_workbook(wb, out)
     return rows, skipped
+
+
+def new_workbook(title: str, header):
+    """A workbook whose first sheet is `title` with a bold header row: (workbook, sheet)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    return wb, ws
+
+
+def add_notes(wb, lines, width: int) -> None:
+    """A sheet named lines[0] with one line of instructions per row."""
+    notes = wb.create_sheet(lines[0])
+    for line in lines[1:]:
+        notes.append([line])
+    notes.column_dimensions["A"].width = width
 
 
 def set_cell(cell, value) -> None:

@@ -17,7 +17,7 @@ from ..errors import Problem, RuleError
 from ..yamlio import atomic_write_text, dump_roundtrip, load_roundtrip, load_yaml_text
 from .hints import show, suggest
 from .ir import SEVERITY_ZH, STATUSES_INDICATOR, STATUSES_TASK
-from .params_xlsx import open_workbook, save_workbook, set_cell
+from .params_xlsx import add_notes, new_workbook, open_workbook, save_workbook, set_cell
 from .table_cells import CellError, parse_cell
 from .tables import OUTCOME, TABLES_DIR
 
@@ -55,8 +55,7 @@ def _columns(rows) -> list[str]:
 
 def export_table(rules_dir, name: str, out) -> int:
     """Write the sheet; the number of rows (bands) written."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .load import load_rulebook
@@ -66,12 +65,7 @@ def export_table(rules_dir, name: str, out) -> int:
     data = load_yaml_text(path.read_text(encoding="utf-8"), str(path))
     rows = data["行"]
     columns = _columns(rows)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = name
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb, ws = new_workbook(name, columns)
     for r, row in enumerate(rows, start=2):
         for c, column in enumerate(columns, start=1):
             value = row.get(column)
@@ -92,10 +86,7 @@ def export_table(rules_dir, name: str, out) -> int:
     ws.freeze_panes = "C2"
     for c, column in enumerate(columns, start=1):
         ws.column_dimensions[ws.cell(1, c).column_letter].width = 48 if column == "说明" else 26 if column == "标题" else 18
-    notes = wb.create_sheet(README[0])
-    for line in README[1:]:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 120
+    add_notes(wb, README, 120)
     save_workbook(wb, out)
     return len(rows)
 
