@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from engine.bench import synth
 from engine.bench.partition import derive_all, import_workspace
+from engine.bench.pipeline import Options, run
 from engine.bench.zen_peer import UNSUPPORTED, ZenPeer, compile_graph, keyword_expr, load_zen
 from engine.derive import derive_workspace
-from engine.errors import InputError
+from engine.errors import EngineError, InputError
 from engine.evaluate.plain import PlainEvaluator
 from engine.facts import load_workspace
 from engine.rulebook.ir import All, Any_, Leaf, Not, Rule
@@ -124,3 +125,9 @@ def test_zen_equals_plain_on_generated_rules(rules, facts):
 def test_graph_is_plain_json():
     program = compile_graph(load_rulebook(RULES).rules)
     assert json.loads(json.dumps(program["graph"], ensure_ascii=False)) == program["graph"]
+
+
+def test_a_fork_after_zen_started_is_an_error_not_a_hang(tmp_path):
+    ZenPeer([rule("R-OK", Leaf("ratio", "ge", 1.0))]).evaluate([{"kind": "task", "ratio": 1.0}])  # threads start here
+    with pytest.raises(EngineError, match="分叉出的子进程"):
+        run(Options(facts=500, workers=1, primary="vectorised", engines=("vectorised", "plain", "zen"), out=tmp_path))

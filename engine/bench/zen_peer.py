@@ -30,9 +30,10 @@ plus asyncio's). Its threads are counted: the bench reports CPU seconds.
 from __future__ import annotations
 
 import math
+import os
 import re
 
-from ..errors import InputError
+from ..errors import EngineError, InputError
 from ..evaluate.durable_compile import number_text
 from ..rulebook.ir import All, Any_, Leaf, Not, Rule
 
@@ -44,6 +45,7 @@ _RESERVED = {"and", "or", "not", "in", "true", "false", "null"}
 _RUST_META = set("\\.+*?()|[]{}^$#&-~")
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 GAP = "…"
+_POOL_PID: int | None = None  # the process whose ZEN worker threads exist (they are not inherited by a fork)
 
 # Reasons (Chinese: the bench prints them) a rule is left out of the ZEN comparison.
 UNSUPPORTED = {
@@ -260,8 +262,13 @@ class ZenPeer:
         return out
 
     def evaluate(self, records: list[dict]) -> list[list[str]]:
+        global _POOL_PID
         if not records:
             return []
+        if _POOL_PID not in (None, os.getpid()):  # forked after ZEN's threads started: they do not exist here
+            raise EngineError("GoRules ZEN 的工作线程已在父进程中启动，分叉出的子进程无法使用（会卡死）",
+                              hint="请在新进程中运行 duban bench --peer zen")
+        _POOL_PID = os.getpid()
         answers = self.engine.evaluate_batch([{"key": KEY, "context": c} for c in self.contexts(records)])
         order = self.order
         out = []
