@@ -139,3 +139,17 @@ def test_a_band_added_in_the_sheet_becomes_a_row(rules, tmp_path):
     assert lm03.status == "严重滞后" and lm03.message == "实际值超出上限{limit_excess:.2f}（「{quote}」）"
     assert lm03.table_row.number == 5  # the sheet's order is the table's order
     assert json.dumps([r.id for r in book.rules]).count("R-LM-") == 3
+
+
+def test_rules_diff_names_the_table_rows(rules, tmp_path):
+    from engine.rules_diff import diff_text
+
+    old = tmp_path / "old"
+    shutil.copytree(rules, old)
+    path = rules / "tables" / "时序进度.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"<= {tolerance}"', '"<= 0.1"', 1).replace('"({tolerance}, {severe_gap}]"', '"(0.1, {severe_gap}]"'),
+                    encoding="utf-8")
+    diff = rules_diff(old, rules, FULING, "2023-09")
+    assert diff["table_rows"] == {"R-TP-03": "「时序进度」第 4 行", "R-TP-04": "「时序进度」第 5 行"}
+    assert "新触发 R-TP-04（决策表「时序进度」第 5 行）；" in diff_text(diff) and "不再触发 R-TP-03（决策表「时序进度」第 4 行）" in diff_text(diff)
