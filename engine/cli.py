@@ -108,23 +108,26 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 @click.option("--format", "formats", default=None, help="输出格式，逗号分隔（默认见 engine/render 的 DEFAULT_FORMATS）")
 @engine_option()
 @click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
+@click.option("--date", "memo_date", help="报告的成文日期 YYYY-MM-DD（默认为数据截止日期；只用于报告和通知单的落款）")
 @quiet_option
-def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
+def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging, memo_date=None):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from . import facts_cache
     from .check import run_check
     from .facts import period_months
     from .lock import workspace_lock
-    from .render import DEFAULT_FORMATS, parse_formats, write_outputs
+    from .render import DEFAULT_FORMATS, parse_date, parse_formats, write_outputs
+    from .render.memo_dates import date_warnings
 
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
+    memo_date = parse_date(memo_date) if memo_date else None
     with workspace_lock(workspace), facts_cache.writing():  # parsed facts cached once the outputs are written
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
         echo_engine_notice(run.engine_notice)
         target = output_dir(out_dir, result["workspace"], period)
-        written = write_outputs(result, target, fmts, Path(workspace))
+        written = write_outputs(result, target, fmts, Path(workspace), memo_date)
     t, i = result["summary"]["tasks"], result["summary"]["indicators"]
     click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
     click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))
@@ -138,6 +141,8 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
             folders[path.parent] = folders.get(path.parent, 0) + 1
     for folder, count in folders.items():
         click.echo(f"已写出 {folder}/（{count} 份）")
+    for line in date_warnings(result, memo_date) if {"md", "docx", "html"} & set(fmts) else []:
+        click.echo(f"注意：{line}")
     if fail_on_lagging and (t.get("滞后", 0) + t.get("严重滞后", 0)) > 0:
         sys.exit(EXIT_LAGGING)
 

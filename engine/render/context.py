@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 
+from ..plan_tasks import group_rows, lead_row
+from .memo_prose import reason, unclear_reason
 from .names import unique_names
 
 LAGGING = ("严重滞后", "滞后")
@@ -18,7 +21,6 @@ RED = ("严重滞后", "滞后", "不达预期")
 YELLOW = ("待核实",)
 REPLY_DAYS = 15  # 督办通知单的反馈期限：数据截止日后 15 天（模板可改写措辞，不改期限）
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
-_RULE_PREFIX = re.compile(r"^[A-Z]+-[A-Z]+-\d+[：:]\s*")
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -67,6 +69,7 @@ class FindingView:
     source: str | None
     values: dict
     thresholds: dict
+    matched: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class ItemView:
     time_progress: float | None
     annual_target_text: str | None
     lag_text: str
+    seqs_text: str
+    progress_status_text: str
+    plain_reason: str
     findings: tuple
     issues: tuple
     # the names as the facts spell them: notices and leader pages are grouped by these, so two units whose names
@@ -184,6 +190,9 @@ class RenderContext:
     leader_names: tuple
     statuses: tuple
     rules: tuple
+    date: str
+    date_cn: str
+    memo: object  # MemoView (engine/render/memo_view.py): the memo's plan tasks, counts, annexes and sentences
     result: dict = field(repr=False)
 
     def as_dict(self) -> dict:
@@ -200,22 +209,8 @@ def _finding(f: dict) -> FindingView:
                        severity=f.get("severity") or "info", status=f.get("status"), escalation=f.get("escalation"),
                        message=clean(f.get("message")) or "", quote=clean(ev.get("quote")),
                        target_quote=clean(ev.get("target_quote")), source=ev.get("source"),
-                       values=dict(ev.get("values") or {}), thresholds=dict(ev.get("thresholds") or {}))
-
-
-def _lag_text(status: str, reason: str, issues: list[FindingView]) -> str:
-    """One or two sentences on what lags: the findings that decided the status, without repeating a quote."""
-    picked, quotes = [], set()
-    for f in issues:
-        if f.quote and f.quote in quotes:
-            continue
-        quotes.add(f.quote)
-        picked.append(f.message.rstrip("。"))
-        if len(picked) == 2:
-            break
-    if not picked:
-        picked = [_RULE_PREFIX.sub("", reason).rstrip("。")] if reason else []
-    return "；".join(picked) + "。" if picked else ""
+                       values=dict(ev.get("values") or {}), thresholds=dict(ev.get("thresholds") or {}),
+                       matched=clean(ev.get("matched")))
 
 
 def _item(raw: dict) -> ItemView:
@@ -226,7 +221,7 @@ def _item(raw: dict) -> ItemView:
     units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
     raw_names = lambda key: tuple(str(u) for u in raw.get(key) or [])  # noqa: E731
     metrics = raw.get("metrics") or {}
-    reason = clean(raw.get("status_reason")) or ""
+    reason_text = clean(raw.get("status_reason")) or ""
     text = clean(raw.get("text")) or ""
     return ItemView(
         id=raw["id"], seq=clean(raw.get("seq")) or "", no=clean(raw.get("seq")) or raw["id"], kind=raw.get("kind", "task"),
@@ -235,38 +230,40 @@ def _item(raw: dict) -> ItemView:
         leaders_text="、".join(units("leaders")), lead_units_text="、".join(units("lead_units")),
         coop_units_text="、".join(units("coop_units")), duplicate_of=raw.get("duplicate_of"), also_seqs=(),
         progress_text=clean(raw.get("progress_text")) or "", status=raw["status"],
-        status_class=status_class(raw["status"]), status_reason=reason,
+        status_class=status_class(raw["status"]), status_reason=reason_text,
         lagging=raw["status"] in LAGGING + ("不达预期",), escalation=(raw.get("escalation") or {}).get("step"),
         ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
         annual_target_text=clean(raw.get("annual_target_text")),
-        lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in RED else "",
+        lag_text=clean(reason(raw, issues)) if raw["status"] in RED else "", seqs_text=clean(raw.get("seq")) or raw["id"],
+        progress_status_text=f"{clean(raw.get('progress_text')) or '未报送'}（{raw['status']}）",
+        plain_reason=unclear_reason(reason_text) if reason_text else "",
         findings=tuple(findings), issues=tuple(issues), raw_leaders=raw_names("leaders"), raw_lead_units=raw_names("lead_units"))
 
 
 def fold_duplicates(items: list[ItemView]) -> tuple:
-    """The progress table may list one plan task under several headings; a narrative names it once and
-    gives every 序号 it was listed under. Annex tables keep every row, so their counts match the cover."""
-    kept: dict[str, ItemView] = {}
-    extra: dict[str, list[str]] = {}
-    for item in items:
-        if item.duplicate_of and item.duplicate_of in kept:
-            extra[item.duplicate_of].append(item.no)
-            continue
-        kept[item.id] = item
-        extra[item.id] = []
-    return tuple(replace(i, also_seqs=tuple(extra[i.id])) for i in kept.values())
+    """One view per plan task (engine/plan_tasks.py): a task the progress table lists under several 序号 is
+    named once, by its most urgent row, with every 序号 it was listed under (also_seqs, seqs_text)."""
+    out = []
+    for rows in group_rows(items, lambda i: i.id, lambda i: i.duplicate_of):
+        lead = lead_row(rows, lambda r: r.status)
+        others = tuple(r.no for r in rows if r is not lead)
+        out.append(replace(lead, also_seqs=others, seqs_text="、".join(r.no for r in rows)) if others else lead)
+    return tuple(out)
+
+
+def counts_of(task_statuses: list[str], indicator_statuses: list[str]) -> Counts:
+    t, i = Counter(task_statuses), Counter(indicator_statuses)
+    return Counts(
+        tasks_total=len(task_statuses), tasks_normal=sum(t[k] for k in NORMAL), tasks_done=t["已完成"],
+        tasks_ahead=t["超时序"], tasks_on_track=t["正常"], tasks_lagging=t["滞后"] + t["严重滞后"],
+        tasks_serious=t["严重滞后"], tasks_slow=t["滞后"], tasks_unclear=t["待核实"],
+        indicators_total=len(indicator_statuses), indicators_met=i["符合预期"],
+        indicators_on_schedule=i["符合时间节点要求"], indicators_missed=i["不达预期"], indicators_unclear=i["待核实"],
+        tasks_adjusted=t["已调整"])
 
 
 def _counts(result: dict) -> Counts:
-    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
-    g = lambda d, k: int(d.get(k, 0))  # noqa: E731
-    return Counts(
-        tasks_total=len(result["tasks"]), tasks_normal=sum(g(t, k) for k in NORMAL), tasks_done=g(t, "已完成"),
-        tasks_ahead=g(t, "超时序"), tasks_on_track=g(t, "正常"), tasks_lagging=g(t, "滞后") + g(t, "严重滞后"),
-        tasks_serious=g(t, "严重滞后"), tasks_slow=g(t, "滞后"), tasks_unclear=g(t, "待核实"),
-        indicators_total=len(result["indicators"]), indicators_met=g(i, "符合预期"),
-        indicators_on_schedule=g(i, "符合时间节点要求"), indicators_missed=g(i, "不达预期"), indicators_unclear=g(i, "待核实"),
-        tasks_adjusted=g(t, "已调整"))
+    return counts_of([t["status"] for t in result["tasks"]], [i["status"] for i in result["indicators"]])
 
 
 def _reply_deadline(as_of: str) -> str:
@@ -309,7 +306,10 @@ def _leaders(tasks: list[ItemView], files: dict) -> tuple:
     return tuple(out)
 
 
-def build_context(result: dict) -> RenderContext:
+def build_context(result: dict, date: str | None = None) -> RenderContext:
+    """date: the memo's date (成文日期) as the clerk gives it (`duban check --date`); the as-of date by default."""
+    from .memo_view import build_memo
+
     tasks = [_item(t) for t in result["tasks"]]
     indicators = [_item(i) for i in result["indicators"]]
     lagging = [t for t in tasks if t.status in LAGGING]
@@ -335,4 +335,5 @@ def build_context(result: dict) -> RenderContext:
         leaders=_leaders(tasks, result.get("file_names") or {}),
         units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
         leader_names=tuple(sorted({n for t in tasks for n in t.leaders})), statuses=statuses,
-        rules=tuple(dict(r) for r in result.get("rules") or []), result=result)
+        rules=tuple(dict(r) for r in result.get("rules") or []), date=date or as_of, date_cn=cn_date(date or as_of),
+        memo=build_memo(result, tasks, indicators, date or as_of), result=result)
