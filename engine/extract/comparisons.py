@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..library_messages import regex_problem
+from .finders import checks_of, first_chars, possible
 from .lexicon import LEXICON_DIR, LexiconError, _read
 
 KINDS = ("target_gap", "time_gap", "time_ahead", "target_ratio")
@@ -26,6 +27,7 @@ class ComparisonEntry:
     sign: int
     patterns: tuple[re.Pattern, ...]
     exclude: re.Pattern | None
+    checks: tuple = ()  # per pattern: literals a match needs (finders.checks_of), tested before the regex runs
 
 
 def _compile(stem: str, i: int, name: str, rx: str) -> re.Pattern:
@@ -55,7 +57,7 @@ def load_comparisons(directory: Path | str | None = None) -> tuple[ComparisonEnt
         sign = e.get("sign", 1)
         if sign not in (1, -1):
             raise LexiconError(f"{where}：sign 应为 1 或 -1，实为「{sign}」")
-        out.append(ComparisonEntry(name, e["kind"], sign, compiled, ex))
+        out.append(ComparisonEntry(name, e["kind"], sign, compiled, ex, tuple(checks_of(p, first_chars(p.pattern)) for p in compiled)))
     return tuple(out)
 
 
@@ -91,7 +93,9 @@ def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = No
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
     for entry in entries:
-        for rx in entry.patterns:
+        for k, rx in enumerate(entry.patterns):
+            if entry.checks and not possible(entry.checks[k], norm):
+                continue
             for m in rx.finditer(norm):
                 s, e = m.span()
                 if any(a < e and s < b for a, b in taken) or _overlaps(entry.exclude, norm, s, e):

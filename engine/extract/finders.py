@@ -87,6 +87,25 @@ def required_literals(pattern) -> tuple[tuple[str, ...], ...]:
         return ()
 
 
+def checks_of(r: re.Pattern, first: frozenset | None) -> tuple[tuple[str, ...], ...]:
+    """The tests a text must pass for r to match in it (one string of each tuple must occur): its required
+    literals, then its possible first characters. The cheapest test first (few alternatives, then long
+    words), so a text fails fast: the order of the tests changes their cost, never their outcome."""
+    checks = required_literals(r) + ((tuple(sorted(first)),) if first else ())
+    return tuple(sorted(checks, key=lambda alts: (len(alts), -min(map(len, alts)))))
+
+
+def possible(checks, text: str) -> bool:
+    """Whether text passes every test of checks_of (hits inlines this loop: it runs per pattern and text)."""
+    for alternatives in checks:
+        for s in alternatives:
+            if s in text:
+                break
+        else:
+            return False
+    return True
+
+
 def plan(entries) -> list[tuple]:
     """Per entry with patterns: (index, trigger, [(regex, checks)]); checks: tuples of strings, one
     of each must occur in the text (required literals, then the possible first characters)."""
@@ -95,10 +114,7 @@ def plan(entries) -> list[tuple]:
         if e.regexes:
             steps = []
             for r, first in zip(e.regexes, e.firsts):
-                checks = required_literals(r) + ((tuple(sorted(first)),) if first else ())
-                # the most selective test first (long words, few alternatives), so a text fails fast
-                checks = tuple(sorted(checks, key=lambda alts: (-min(map(len, alts)), len(alts))))
-                steps.append((r, checks))
+                steps.append((r, checks_of(r, first)))
             out.append((i, e.trigger, steps))
     return out
 

@@ -106,6 +106,7 @@ class Lexicon:
     qualifier_after_firsts: frozenset = frozenset()  # first characters of the words after (a cheap test first)
     qualifier_before_lasts: frozenset = frozenset()  # last characters of the words before
     qualifier_before_max: int = 0  # the longest word before
+    clean_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # measures.clean
 
 
 def alternation(words) -> str:

@@ -7,6 +7,8 @@ is the only comparable figure for the only target of its kind.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .lexicon import Lexicon
 from .units import convert
 
@@ -15,24 +17,27 @@ _KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "coun
           "count": ("count", "amount")}
 
 
-def _grams(s: str) -> set[str]:
+@lru_cache(maxsize=1 << 15)
+def _grams(s: str) -> frozenset[str]:
+    """Character bigrams (cached: the same names are compared for every period and every target)."""
     if not s:
-        return set()
-    g = {s[i:i + 2] for i in range(len(s) - 1)}
-    return g or {s}
+        return frozenset()
+    g = frozenset({s[i:i + 2] for i in range(len(s) - 1)})
+    return g or frozenset((s,))
 
 
 def similarity(a: str, b: str) -> float:
     return _similarity(_grams(a), b)
 
 
-def _similarity(ga: set[str], b: str) -> float:
+def _similarity(ga: frozenset[str], b: str) -> float:
     gb = _grams(b)
     if not ga or not gb:
         return 0.0
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
+@lru_cache(maxsize=64)
 def _period_month(period: str | None) -> int | None:
     try:
         return int(str(period).split("-")[1])

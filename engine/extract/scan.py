@@ -20,7 +20,8 @@ ITEM_RE = re.compile(r"(?=[①②③④⑤⑥⑦⑧⑨⑩一二三四五六七�
                      r"|[（(][一二三四五六七八九十][）)]|(?:^|(?<=[。；;\n]))\d{1,2}[、.](?!\d))")
 _SENTENCE_CHARS = set("。；;！？!?\n")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-_SEP = re.compile("[、和及与]")
+_SEP_CHARS = frozenset("、和及与")
+_BREAK_OR_SEP = re.compile(r"[，,。；;：:！？!?\n（）()【】\[\]、和及与]")  # CLAUSE_BREAK's characters and _SEP's
 _START = attrgetter("start")
 _BLANKS = re.compile(r"\s*")  # \s is exactly str.isspace(), what str.strip() strips
 _FIRST = itemgetter(0)
@@ -38,7 +39,9 @@ class Scan:
 
     def __init__(self, norm: str, lx: Lexicon):
         self.norm, self.lx = norm, lx
-        self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(norm)]
+        breaks = [m.start() for m in _BREAK_OR_SEP.finditer(norm)]  # one pass for clause breaks and separators
+        self.clause_breaks = [i for i in breaks if norm[i] not in _SEP_CHARS]
+        self.seps = [i for i in breaks if norm[i] in _SEP_CHARS]
         self.sentence_breaks = [i for i in self.clause_breaks if norm[i] in _SENTENCE_CHARS]
         self.quantities: list[Quantity] = scan(norm, lx)
         verbs, roles = lx.verbs, lx.marker_role
@@ -48,7 +51,6 @@ class Scan:
         self.periods: list[Period] = find_periods(norm, lx)
         self.items = [(m.start(), _item_no(m.group())) for m in ITEM_RE.finditer(norm)] if (
             "是" in norm or "（" in norm or "(" in norm or "①" in norm or "、" in norm) else []
-        self.seps = [m.start() for m in _SEP.finditer(norm)]
         self._nouns = None
         self._num_starts: list[int] | None = None
         self._by_key: dict | None = None  # marker key -> (starts, ends, tokens), see has_marker
