@@ -340,7 +340,7 @@ def build_notice():
     para(doc, "请于{{ notice.reply_deadline_cn }}前将整改措施、推进计划和责任人书面报送{{ office }}。", "表后正文")
     para(doc)
     para(doc, "{{ office }}", "落款")
-    para(doc, "{{ as_of_cn }}", "落款")
+    para(doc, "{{ date_cn }}", "落款")
     return doc
 
 

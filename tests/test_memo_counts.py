@@ -265,3 +265,15 @@ def test_date_flag_on_hand_written_texts():  # hand-written
     lines = date_warnings(result)
     assert len(lines) == 1 and "序号 7" in lines[0] and "截至2023年7月15日" in lines[0]
     assert date_warnings(result, "2023-07-20") == []
+
+
+def test_notices_are_dated_with_the_memo(fuling):
+    """A memo dated 2023-11-10 sends notices signed that day, with a reply deadline 15 days later (not from the as-of)."""
+    result, _ = fuling
+    ctx = build_context(result, "2023-11-10")
+    assert ctx.date_cn == ctx.memo.date_cn == "2023年11月10日" and ctx.as_of == "2023-09-30"
+    assert {n.reply_deadline for n in ctx.notices} == {"2023-11-25"}
+    out = render_outputs(result, ["md"], FULING, "2023-11-10")
+    notice = out[f"notices/{ctx.notices[0].file_stem}.md"].decode("utf-8")
+    assert "\n2023年11月10日\n" in notice and "数据截至2023年9月30日" in notice
+    assert build_context(result).notices[0].reply_deadline == "2023-10-15"

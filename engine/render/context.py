@@ -19,7 +19,7 @@ LAGGING = ("严重滞后", "滞后")
 NORMAL = ("已完成", "超时序", "正常")
 RED = ("严重滞后", "滞后", "不达预期")
 YELLOW = ("待核实",)
-REPLY_DAYS = 15  # 督办通知单的反馈期限：数据截止日后 15 天（模板可改写措辞，不改期限）
+REPLY_DAYS = 15  # 督办通知单的反馈期限：报告日期（默认为数据截止日）后 15 天（模板可改写措辞，不改期限）
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -331,7 +331,7 @@ def build_context(result: dict, date: str | None = None) -> RenderContext:
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
         adjusted_tasks=tuple(t for t in tasks if t.status == "已调整"),
-        notices=_notices(lagging, result["period"], as_of, result.get("file_names") or {}),
+        notices=_notices(lagging, result["period"], date or as_of, result.get("file_names") or {}),
         leaders=_leaders(tasks, result.get("file_names") or {}),
         units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
         leader_names=tuple(sorted({n for t in tasks for n in t.leaders})), statuses=statuses,
