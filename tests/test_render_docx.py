@@ -200,6 +200,13 @@ def test_libreoffice_renders_pages(memo, tmp_path):
     assert pdf.exists(), proc.stderr
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    if shutil.which("pdfinfo"):  # poppler's count, as docs/templates.md measures it
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        landscape = subprocess.run(["pdfinfo", "-f", str(pages), "-l", str(pages), str(pdf)], capture_output=True,
+                                   text=True, timeout=60).stdout
+        width, height = map(float, re.search(r"size:\s+([\d.]+) x ([\d.]+)", landscape).groups())
+        assert width > height, "the annexes are printed landscape"
     assert 5 <= pages <= 25, f"cover text, then four annexes each on its own page, 25 pages at most ({pages})"
     title = f"关于{result['year']}年{result['region']}政府工作报告重点任务"
     if shutil.which("pdftotext"):
