@@ -148,7 +148,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
     forecast_spans, cumulative_spans = sc.marker_spans("forecast"), sc.marker_spans("cumulative")
     per_capita = sc.marker_spans("per_capita")
     verb_before, verb_after, period_before, sentence = sc.verb_before, sc.verb_after, sc.period_before, sc.sentence
-    items = sc.items
+    items, periods, sbreaks = sc.items, sc.periods, sc.sentence_breaks
     prev = None
     for k, q in enumerate(qs):
         qstart, qend = q.start, q.end
@@ -160,7 +160,11 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             verb = verb_after(qend, min(ce, qend + VERB_AFTER))
         prev_end = prev.end if prev is not None and cs <= prev.end <= qstart else cs
         prev = q
-        kind = _kind(sc, q, verb, cs, prev_end, per_capita)
+        ukind = q.unit.kind
+        if per_capita is None and ukind != "percent" and ukind != "points":
+            kind = "count" if ukind == "count" else "amount"  # _kind's last line, without the call
+        else:
+            kind = _kind(sc, q, verb, cs, prev_end, per_capita)
         value = q.value
         if kind == "growth" and value > 0:
             sign = verb.info.sign
@@ -173,8 +177,9 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
         # 预计…, or …预计 within 4 characters
         forecast = forecast_spans is not None and (
             _within(forecast_spans, cs, qstart, qstart) or _within(forecast_spans, qend, min(ce, qend + 5), ce))
-        ss, _ = sentence(q.num_start)
-        period = period_before(ss, qstart)
+        i = bisect_right(sbreaks, q.num_start - 1)  # the sentence start: Scan.sentence inlined
+        ss = sbreaks[i - 1] + 1 if i else 0
+        period = period_before(ss, qstart) if periods else None
         cumulative = cumulative_spans is not None and _within(cumulative_spans, cs, qstart, qstart) and _cumulative(
             sc, q, before, cs, period, year_word)
         start = qstart
@@ -188,13 +193,14 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
                 start += 1
         lo = sc.after_last_sep(prev_end, qstart) if prev_end > cs else prev_end
         ctx = clean(lx, nouns[lo:qstart].replace("\x00", ""))
-        if len(ctx) < 3 and prev_end == cs and q.unit.kind in ("percent", "points"):
+        if len(ctx) < 3 and prev_end == cs and ukind in ("percent", "points"):
             # 产值增速5.7%: the subject is in the previous clause
             pcs, _ = sc.clause(max(0, cs - 1))
             ctx = clean(lx, nouns[pcs:qstart].replace("\x00", ""))
         if obj and obj not in ctx:
             ctx += obj
-        chained = _chained_families(sc, verb, cs) if verb is not None else None
+        chained = _chained_families(sc, verb, cs) if (
+            verb is not None and verb.start > cs and norm[verb.start - 1] in _CHAIN_LAST) else None
         m = {
             "quantity": round(value, 6),
             "unit": q.unit.name,
