@@ -277,3 +277,14 @@ def test_notices_are_dated_with_the_memo(fuling):
     notice = out[f"notices/{ctx.notices[0].file_stem}.md"].decode("utf-8")
     assert "\n2023年11月10日\n" in notice and "数据截至2023年9月30日" in notice
     assert build_context(result).notices[0].reply_deadline == "2023-10-15"
+
+
+def test_leader_pages_count_what_they_list(district):  # hand-written
+    """分管 N 项任务：A 项正常推进，B 项推进较为滞后，C 项需核实 — per plan task, and B items listed."""
+    _, result, out = district
+    page = out[f"leaders/{build_context(result).leaders[0].file_stem}.md"].decode("utf-8")
+    total, normal, lagging, unclear = map(int, re.search(
+        r"分管 (\d+) 项任务：(\d+) 项正常推进，(\d+) 项推进较为滞后，(\d+) 项需核实", page).groups())
+    assert (total, normal, lagging, unclear) == (5, 1, 3, 1)
+    listed = page.split("## 推进较为滞后的任务")[1].split("## 需核实的任务")[0]
+    assert len(re.findall(r"^\d+\. ", listed, re.M)) == lagging

@@ -294,15 +294,13 @@ def _leaders(tasks: list[ItemView], files: dict) -> tuple:
     names = sorted({name for t in tasks for name in t.raw_leaders or t.leaders})
     stems = _stems(files.get("leaders"), names)
     out = []
-    for name in names:
-        mine = [t for t in tasks if name in (t.raw_leaders or t.leaders)]
-        by_status: dict[str, int] = {}
-        for t in mine:
-            by_status[t.status] = by_status.get(t.status, 0) + 1
-        out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=tuple(mine),
-                                 lagging=fold_duplicates([t for t in mine if t.status in LAGGING]),
-                                 unclear=fold_duplicates([t for t in mine if t.status == "待核实"]),
-                                 normal_count=sum(1 for t in mine if t.status in NORMAL), by_status=by_status))
+    for name in names:  # per plan task, as the memo counts (a task under several 序号 once)
+        mine = fold_duplicates([t for t in tasks if name in (t.raw_leaders or t.leaders)])
+        out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=mine,
+                                 lagging=tuple(t for s in LAGGING for t in mine if t.status == s),
+                                 unclear=tuple(t for t in mine if t.status == "待核实"),
+                                 normal_count=sum(1 for t in mine if t.status in NORMAL),
+                                 by_status=dict(Counter(t.status for t in mine))))
     return tuple(out)
 
 
