@@ -106,6 +106,16 @@ def possible(checks, text: str) -> bool:
     return True
 
 
+def cheapest_firsts(checks) -> frozenset | None:
+    """The first characters of the strings of the first (cheapest) test of checks_of, or None."""
+    return frozenset(s[0] for s in checks[0]) if checks else None
+
+
+def char_gate(chars) -> re.Pattern | None:
+    """A character class of chars: findall gives the ones a text contains, in one pass."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
+
+
 class Steps(list):
     """plan's list, with `gate`: a character class of the first characters of every pattern's cheapest test.
     hits finds those characters of a text in one regex pass, and skips a pattern none of whose cheapest
@@ -124,12 +134,11 @@ def plan(entries) -> Steps:
             steps = []
             for r, first in zip(e.regexes, e.firsts):
                 checks = checks_of(r, first)
-                firsts = frozenset(s[0] for s in checks[0]) if checks else None
+                firsts = cheapest_firsts(checks)
                 chars |= firsts or set()
                 steps.append((r, checks, firsts))
             out.append((i, e.trigger, steps))
-    if chars:
-        out.gate = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    out.gate = char_gate(chars)
     return out
 
 

@@ -132,9 +132,10 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
     the list they break down, not an actual (role `list`, as 15个项目中 already is)."""
     out = measures
     for j, m in enumerate(measures):
-        if m.get("kind") != "count" or m.get("role") or not m.get("quantity"):
-            continue
-        later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == m.get("unit") and o.get("kind") == "count"
+        if m.get("kind") != "count" or m.get("role") or not m.get("quantity") or j + 2 >= len(measures):
+            continue  # (two later figures at least are needed to add up to it)
+        unit = m.get("unit")
+        later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == unit and o.get("kind") == "count"
                  and not o.get("forecast") and o.get("quantity")]
         for k in range(2, len(later) + 1):
             if abs(sum(later[:k]) - m["quantity"]) < 1e-9:
