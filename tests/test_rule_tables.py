@@ -58,7 +58,7 @@ def test_shipped_bands_live_in_three_tables_with_the_old_rule_ids():
         if row:
             tables.setdefault(row.table, []).append(rule.id)
     assert set(tables) == {"时序进度", "增速", "上限"}
-    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07"]
+    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07"]
     assert len(tables["增速"]) == 13 and sorted(tables["上限"]) == ["R-IN-06", "R-IN-07", "R-LM-01", "R-LM-02"]
     assert [r.id for r in BOOK.rules] == sorted(r.id for r in BOOK.rules)  # result.json lists rules in id order, as before
 
@@ -153,6 +153,26 @@ def test_the_cli_exits_2_on_a_gap_in_a_copy_of_the_shipped_table(tmp_path):
     result = CliRunner().invoke(main, ["rules", "test", str(rules)])
     assert result.exit_code == 2
     assert f"时序进度.yaml:{line}:5: 决策表「时序进度」有空档" in result.output and "落后时序=0.35" in result.output
+
+
+def test_a_table_naming_the_time_progress_is_checked_at_every_time(tmp_path):
+    """R-IN-04 (符合时间节点要求) holds before the year end only; without R-IN-13 the year end is a gap: an
+    indicator at 100% time progress that fell short by less than the tolerance would get no verdict."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    path = rules / "tables" / "时序进度.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - 编号: R-IN-13")
+    end = text.find("\n  - 编号:", start + 1)
+    path.write_text(text[:start].rstrip("\n") + ("\n" + text[end + 1:] if end > 0 else "\n"), encoding="utf-8")
+    found = problems(rules)
+    assert len(found) == 1 and "决策表「时序进度」有空档：指标，" in found[0] and "时序进度=1" in found[0], found
+    book = load_rulebook(RULES)
+    year_end = {"kind": "indicator", "time_progress": 1.0, "ratio": 0.988, "shortfall": 0.012, "lead": -0.012}
+    september = {"kind": "indicator", "time_progress": 0.75, "ratio": 0.691, "shortfall": 0.059, "lead": -0.059}
+    fired = PlainEvaluator(book.rules).evaluate([year_end, september])
+    assert "R-IN-13" in fired[0] and "R-IN-04" not in fired[0]
+    assert "R-IN-04" in fired[1] and "R-IN-13" not in fired[1]
 
 
 # ---------------------------------------------------------------- examples checked against derive
