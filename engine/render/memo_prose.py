@@ -108,6 +108,7 @@ def _plain(message: str) -> str:
     """A rule's message without its quoted evidence and sub-target bookkeeping."""
     text = _SUBTARGETS.sub("", _RULE_PREFIX.sub("", message or ""))
     text = _QUOTED_ASIDE.sub("", text)
+    text = re.sub(r"^[^：:「」，。]{2,12}[：:]\s*「([^」]*)」", r"\1", text)  # 已被上级点名：「被…通报」 → 被…通报
     text = re.sub(r"[：:]\s*「([^」]*)」", r"：\1", text)
     return text.replace("「", "").replace("」", "").rstrip("。；; ")
 
