@@ -137,12 +137,18 @@ def write_outputs(result: dict, out_dir: Path, formats: list[str], workspace_dir
     for rel in rendered:  # names are cleaned in names.py; this is the last guard, checked before any write
         if root not in (out_dir / rel).resolve().parents:
             raise InputError(f"输出文件名不安全：{rel}", file=str(out_dir))
-    written = []
-    for rel, data in rendered.items():
-        atomic_write_bytes(out_dir / rel, data)
-        written.append(out_dir / rel)
+    written = [out_dir / rel for rel in rendered]
+    # each file is fsynced before its rename; a district's ~50 files one after another wait ~0.3 s on the disk,
+    # a few threads (fsync releases the GIL) overlap those waits
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(WRITE_THREADS) as pool:
+        list(pool.map(atomic_write_bytes, written, rendered.values()))
     _remove_stale(out_dir, formats, rendered)
     return written
+
+
+WRITE_THREADS = 8
 
 
 def _remove_stale(out_dir: Path, formats: list[str], rendered: dict[str, bytes]) -> None:
