@@ -16,12 +16,8 @@ from docx.shared import Mm, Pt
 from engine.render import write_outputs
 from engine.render.context import build_context
 
+from .test_memo_counts import OFFICE_HEADS  # one copy of the office's annex columns
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
-
-OFFICE_HEADS = {1: ["序号", "指标名称", "全年目标", "完成情况", "牵头责任单位"],
-                2: ["序号", "目标任务", "完成情况", "牵头责任单位", "责任领导"],
-                3: ["序号", "目标任务", "完成情况", "牵头责任单位"],
-                4: ["序号", "目标任务", "完成情况", "牵头责任单位", "需核实的内容"]}
 
 
 @pytest.fixture(scope="module")
