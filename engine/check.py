@@ -83,6 +83,15 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     return check_loaded(ws, period, book, evaluator, waivers, notice)
 
 
+def rule_entry(rule) -> dict:
+    """A rule as result.json lists it; a decision-table row also names its table and row (docs/rules.md §1.3)."""
+    entry = {"id": rule.id, "title": rule.title, "version": rule.version}
+    row = getattr(rule, "table_row", None)
+    if row is not None:
+        entry["table"] = {"name": row.table, "row": row.number}
+    return entry
+
+
 def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers: list, notice: str | None = None,
                  memo: dict | None = None) -> CheckRun:
     """run_check on inputs already loaded. `memo` ({} shared across periods of one workspace, as duban rollup
@@ -121,7 +130,7 @@ def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers:
         "engine": evaluator.name,
         "rules_digest": book.digest,
         "data_digest": data_digest(ws.path, period),
-        "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
+        "rules": [rule_entry(r) for r in book.rules],
         "history": [p for p, _ in history],
         # each earlier period's status per item, so the dashboard can draw the trend without re-judging
         "history_statuses": {p: statuses for p, statuses in history},
