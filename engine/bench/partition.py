@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..check import RESULT_SCHEMA, item_result, period_label
+from ..check import RESULT_SCHEMA, item_result, period_label, rule_entry
 from ..classify import summarise
 from ..derive import derive_workspace
 from ..extract import read_progress, read_targets
@@ -64,7 +64,7 @@ def build_result(ws: Workspace, period: str, tp: float, judgements: list, histor
         "period": period, "period_label": period_label(period), "as_of": None, "time_progress": tp,
         "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
         "engine": engine, "rules_digest": book.digest, "data_digest": data_digest(ws, period),
-        "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
+        "rules": [rule_entry(r) for r in book.rules],
         "history": [p for p, _ in history],
         "tasks": [r for r in rows if r["kind"] == "task"],
         "indicators": [r for r in rows if r["kind"] == "indicator"],
