@@ -8,7 +8,6 @@ history of earlier periods carried forward instead of re-judged, so each period 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from ..check import RESULT_SCHEMA, item_result, period_label, rule_entry
@@ -17,7 +16,7 @@ from ..derive import derive_workspace
 from ..extract import read_progress, read_targets
 from ..facts import Entry, Item, Plan, Progress, Workspace
 from ..import_merge import indicator_target_text
-from ..jsonio import pretty_json_bytes
+from ..jsonio import compact_json_bytes, pretty_json_bytes
 from ..rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
 from ..waivers import waiver_report
 from .synth import SynthWorkspace
@@ -76,7 +75,5 @@ def build_result(ws: Workspace, period: str, tp: float, judgements: list, histor
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:
     """result.json bytes. pretty: exactly what `duban check` writes (the same function, engine/jsonio.py);
-    otherwise the same content compact, through json's C encoder."""
-    if pretty:
-        return pretty_json_bytes(result)
-    return (json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    otherwise the same content compact (json.dumps with separators=(",", ":"), byte for byte)."""
+    return pretty_json_bytes(result) if pretty else compact_json_bytes(result)
