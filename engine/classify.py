@@ -14,9 +14,7 @@ from .derive import Derived
 from .evaluate.keywords import find_keyword
 from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import Leaf, Rule, Rulebook
-
-SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2}
-APPROVED_CHANGE = "已调整"  # 经批准暂缓/取消/调整: its own class, neither normal nor lagging
+from .statuses import APPROVED_CHANGE, UNCLEAR, severity_rank
 
 
 @dataclass
@@ -195,7 +193,7 @@ def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, wai
         findings = [make_finding(by_id[rid], item, book.params) for rid in rule_ids]
         for finding in findings:
             finding.waived = waived.get((item.item.id, finding.rule))
-        findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+        findings.sort(key=lambda f: severity_rank(f.severity))
         deciding = [f for f in findings if not f.waived]
         precedence = book.params["status_precedence" if item.item.kind == "task" else "indicator_precedence"]
         statuses = [f for f in deciding if f.status]
@@ -203,7 +201,7 @@ def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, wai
             chosen = min(statuses, key=lambda f: precedence.index(f.status) if f.status in precedence else len(precedence))
             status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
         else:
-            status, reason = "待核实", missing_reason(item)
+            status, reason = UNCLEAR, missing_reason(item)
         steps = [f.escalation for f in deciding if f.escalation in ladder]
         escalation = max(steps, key=ladder.index) if steps else None
         if status == APPROVED_CHANGE:

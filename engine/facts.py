@@ -17,11 +17,10 @@ from pathlib import Path
 
 from .errors import Collector, InputError
 # one reading of periods and dates for every door (re-exported: derive, import, audit and cli import them from here)
+from .statuses import ALL_STATUSES
 from .periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
 from .yamlio import LocDict, load_yaml, where
 
-TASK_STATUSES = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实", "已调整")  # 已调整: an approved change
-INDICATOR_STATUSES = ("符合预期", "符合时间节点要求", "不达预期", "待核实")
 
 PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicators": list, "tasks": list}
 ITEM_KEYS = {
@@ -351,7 +350,7 @@ def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | 
         errors.add(f"进展条目「{item_id}」缺少进展文字", field="text", **where(node))
         return None
     status = node.get("reported_status")
-    if status is not None and status not in TASK_STATUSES + INDICATOR_STATUSES:
+    if status is not None and status not in ALL_STATUSES:
         errors.add(f"未知的上报状态「{status}」", field="reported_status", **where(node, "reported_status"))
     label = f"进展条目 {item_id}"
     measures = _readings(node.get("measures"), f"{label} 的 measures", errors, node, "measures", MEASURE_DEFAULTS)

@@ -6,7 +6,7 @@ Each step is recorded once per period: the result carries the step and the perio
 
 from __future__ import annotations
 
-LAGGING = frozenset({"滞后", "严重滞后", "不达预期"})
+from .statuses import LAGGING
 
 
 def streak_step(streak: int, params: dict) -> str | None:

@@ -4,7 +4,7 @@ indicators change status or escalation, and why."""
 from __future__ import annotations
 
 from .check import run_check
-from .history import LAGGING
+from .statuses import LAGGING
 
 
 def _by_id(result: dict) -> dict:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..statuses import LAGGING, OK, UNCLEAR
 
 # official words → the class duban's statuses are compared in
-LAGGING_WORDS = ("滞后", "严重滞后", "不达预期", "未依时序推进", "未实现依时序推进", "未完成", "lagging")
-NORMAL_WORDS = ("正常", "已完成", "超时序", "依时序推进", "符合预期", "符合时间节点要求", "完成", "normal", "done")
-UNSURE_WORDS = ("待核实",)
+LAGGING_WORDS = LAGGING + ("未依时序推进", "未实现依时序推进", "未完成", "lagging")
+NORMAL_WORDS = OK + ("依时序推进", "完成", "normal", "done")
+UNSURE_WORDS = (UNCLEAR,)
 SEQ_HEADERS = ("seq", "序号", "编号", "id")
 OFFICIAL_HEADERS = ("official", "官方判定", "官方状态", "human_status", "判定", "状态", "status")
 KIND_HEADERS = ("kind", "类别", "类型")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..facts import period_months
+from ..statuses import SEVERITY_RANK
 from . import checks_completeness, checks_consistency, checks_dates, checks_numbers, checks_text  # noqa: F401 (register)
 from .model import CHECKS, SEVERITIES, TEXT_CHECKS, Context, Finding, Unit, snippet
 from .patterns import AuditData, load_audit_data
@@ -91,8 +92,7 @@ def audit_check_run(run, workspace, period: str, data: AuditData, memo: str | Pa
         findings.extend(memo_findings)
         ran += [c for c, spec in CHECKS.items() if spec.scope == "memo"]
     findings = _dedupe(findings)
-    rank = {s: k for k, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: rank[f.severity])  # stable: within a severity, report order
+    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])  # stable: within a severity, report order
     return AuditReport(workspace=ctx.result.get("workspace") or Path(workspace).name, period=period,
                        findings=findings, checks=sorted(ran), memo=memo_name, context=ctx)
 

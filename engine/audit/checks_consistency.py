@@ -6,11 +6,10 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..statuses import LAGGING, OK
 from .model import Context, Finding, Unit, check
 
 _PUNCT = re.compile(r"[\s，。、；：！？,.;:!?“”‘’\"'（）()《》〈〉【】\[\]—\-]")
-FILED_OK = ("正常", "已完成", "超时序", "符合预期", "符合时间节点要求")
-FILED_LAGGING = ("滞后", "严重滞后", "不达预期")
 STALL_FLAGS = ("暂缓", "暂停", "无进展", "未启动", "无法按期", "未实现时序")
 
 
@@ -158,16 +157,16 @@ def filed_status(ctx: Context):
         judged = u.result.get("status")
         severe = max((f.get("severity") for f in u.result.get("findings") or [] if f.get("status") == judged),
                      key=lambda s: {"error": 2, "warn": 1}.get(s, 0), default=None)
-        stall = _stall(ctx, u) if filed in FILED_OK else None
+        stall = _stall(ctx, u) if filed in OK else None
         target = u.target(field="progress", reported_status=filed, status=judged)
         if stall:
             yield Finding("A-CS-03", "error", target, stall, f"上报为「{filed}」，但进展写明「{stall}」",
                           f"核实后改报为「滞后」或补充说明（引擎判定：{judged}）")
-        elif filed in FILED_OK and judged in ("滞后", "严重滞后", "不达预期"):
+        elif filed in OK and judged in LAGGING:
             yield Finding("A-CS-03", "error" if severe == "error" else "warn", target,
                           _evidence_quote(u), f"上报为「{filed}」，引擎判定为「{judged}」：{u.result.get('status_reason', '')}",
                           "核实数字；确属滞后的改报，并列入未实现“依时序推进”的附件")
-        elif filed in FILED_LAGGING and judged in FILED_OK:
+        elif filed in LAGGING and judged in OK:
             yield Finding("A-CS-03", "info", target, _evidence_quote(u),
                           f"上报为「{filed}」，引擎判定为「{judged}」", "核实是否仍需列为滞后")
 

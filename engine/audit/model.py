@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..rulebook.ir import SEVERITIES, SEVERITY_ZH  # noqa: F401  (one definition; re-exported for the checks)
+from ..statuses import SEVERITIES, SEVERITY_ZH  # noqa: F401  (one definition; re-exported for the checks)
 
 KIND_ZH = {"task": "任务", "indicator": "指标", "memo": "报告"}
 FIELD_ZH = {"progress": "进展", "text": "任务文字", "source_text": "进展表任务文字", "units": "责任单位"}

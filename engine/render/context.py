@@ -10,12 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields, replace
 
+from ..statuses import LAGGING, LAGGING_TASKS, ON_TRACK_TASKS, severity_rank, status_class
 from .names import unique_names
 
-LAGGING = ("严重滞后", "滞后")
-NORMAL = ("已完成", "超时序", "正常")
-RED = ("严重滞后", "滞后", "不达预期")
-YELLOW = ("待核实",)
 REPLY_DAYS = 15  # 督办通知单的反馈期限：数据截止日后 15 天（模板可改写措辞，不改期限）
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
 _RULE_PREFIX = re.compile(r"^[A-Z]+-[A-Z]+-\d+[：:]\s*")
@@ -42,15 +39,6 @@ def cn_number(n: int) -> str:
 def cn_date(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-def status_class(status: str | None) -> str:
-    """红 / 黄 / 绿, the colour every output uses for a status."""
-    if status in RED:
-        return "red"
-    if status in YELLOW:
-        return "yellow"
-    return "green"
 
 
 @dataclass(frozen=True)
@@ -220,9 +208,8 @@ def _lag_text(status: str, reason: str, issues: list[FindingView]) -> str:
 
 def _item(raw: dict) -> ItemView:
     findings = [_finding(f) for f in raw.get("findings") or []]
-    rank = {"error": 0, "warn": 1, "info": 2}
     issues = sorted((f for f in findings if f.severity != "info" and (f.status in (raw["status"], None))),
-                    key=lambda f: rank.get(f.severity, 3))
+                    key=lambda f: severity_rank(f.severity, 3))
     units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
     raw_names = lambda key: tuple(str(u) for u in raw.get(key) or [])  # noqa: E731
     metrics = raw.get("metrics") or {}
@@ -236,10 +223,10 @@ def _item(raw: dict) -> ItemView:
         coop_units_text="、".join(units("coop_units")), duplicate_of=raw.get("duplicate_of"), also_seqs=(),
         progress_text=clean(raw.get("progress_text")) or "", status=raw["status"],
         status_class=status_class(raw["status"]), status_reason=reason,
-        lagging=raw["status"] in LAGGING + ("不达预期",), escalation=(raw.get("escalation") or {}).get("step"),
+        lagging=raw["status"] in LAGGING, escalation=(raw.get("escalation") or {}).get("step"),
         ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
         annual_target_text=clean(raw.get("annual_target_text")),
-        lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in RED else "",
+        lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in LAGGING else "",
         findings=tuple(findings), issues=tuple(issues), raw_leaders=raw_names("leaders"), raw_lead_units=raw_names("lead_units"))
 
 
@@ -261,7 +248,7 @@ def _counts(result: dict) -> Counts:
     t, i = result["summary"]["tasks"], result["summary"]["indicators"]
     g = lambda d, k: int(d.get(k, 0))  # noqa: E731
     return Counts(
-        tasks_total=len(result["tasks"]), tasks_normal=sum(g(t, k) for k in NORMAL), tasks_done=g(t, "已完成"),
+        tasks_total=len(result["tasks"]), tasks_normal=sum(g(t, k) for k in ON_TRACK_TASKS), tasks_done=g(t, "已完成"),
         tasks_ahead=g(t, "超时序"), tasks_on_track=g(t, "正常"), tasks_lagging=g(t, "滞后") + g(t, "严重滞后"),
         tasks_serious=g(t, "严重滞后"), tasks_slow=g(t, "滞后"), tasks_unclear=g(t, "待核实"),
         indicators_total=len(result["indicators"]), indicators_met=g(i, "符合预期"),
@@ -303,19 +290,19 @@ def _leaders(tasks: list[ItemView], files: dict) -> tuple:
         for t in mine:
             by_status[t.status] = by_status.get(t.status, 0) + 1
         out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=tuple(mine),
-                                 lagging=fold_duplicates([t for t in mine if t.status in LAGGING]),
+                                 lagging=fold_duplicates([t for t in mine if t.status in LAGGING_TASKS]),
                                  unclear=fold_duplicates([t for t in mine if t.status == "待核实"]),
-                                 normal_count=sum(1 for t in mine if t.status in NORMAL), by_status=by_status))
+                                 normal_count=sum(1 for t in mine if t.status in ON_TRACK_TASKS), by_status=by_status))
     return tuple(out)
 
 
 def build_context(result: dict) -> RenderContext:
     tasks = [_item(t) for t in result["tasks"]]
     indicators = [_item(i) for i in result["indicators"]]
-    lagging = [t for t in tasks if t.status in LAGGING]
+    lagging = [t for t in tasks if t.status in LAGGING_TASKS]
     as_of = result.get("as_of") or f"{result['period']}-28"
     groups = tuple(LagGroup(status=s, title=f"{s}的任务", tasks=fold_duplicates([t for t in lagging if t.status == s]))
-                   for s in LAGGING if any(t.status == s for t in lagging))
+                   for s in LAGGING_TASKS if any(t.status == s for t in lagging))
     provenance = (f"工作区 {result['workspace']} · 报告期 {result['period']} · 数据截至 {as_of} · "
                   f"规则 {result['rules_digest']} · 数据 {result['data_digest']} · 引擎 {result['engine']}")
     statuses = tuple(dict.fromkeys([*result["summary"]["tasks"], *result["summary"]["indicators"]]))
@@ -327,7 +314,7 @@ def build_context(result: dict) -> RenderContext:
         title=f"关于{result['year']}年{result['region']}政府工作报告重点任务{result['period_label']}推进情况的报告",
         office=f"{result['region']}人民政府督查室", counts=_counts(result), tasks=tuple(tasks),
         indicators=tuple(indicators), lagging_tasks=tuple(lagging), lagging_groups=groups,
-        normal_tasks=tuple(t for t in tasks if t.status in NORMAL),
+        normal_tasks=tuple(t for t in tasks if t.status in ON_TRACK_TASKS),
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
         adjusted_tasks=tuple(t for t in tasks if t.status == "已调整"),

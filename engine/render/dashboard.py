@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..audit.memo_read import cn_number
-from .context import LAGGING, RenderContext
+from ..statuses import LAGGING_TASKS, STATUS_RANK
+from .context import RenderContext
 
 UNCATEGORISED = "未分类"
 MAX_DRAWN = 20  # more groups than this: only those with a lagging task are drawn, the rest are counted
@@ -77,7 +78,7 @@ def _share_chart(key: str, title: str, groups_of, tasks) -> ShareChart:
         for group in groups_of(task):
             counts = bars.setdefault(group, [0, 0, 0])
             counts[0] += 1
-            counts[1] += task.status in LAGGING
+            counts[1] += task.status in LAGGING_TASKS
             counts[2] += task.status == "严重滞后"
     drawn = [ShareBar(g, *c) for g, c in bars.items()]
     drawn.sort(key=lambda b: (-b.share, -b.lagging, b.group))
@@ -111,15 +112,12 @@ def unit_trends(ctx: RenderContext) -> tuple:
         points = []
         for p in periods:
             judged = [statuses[p].get(t.id) for t in mine if t.id in statuses[p]]
-            points.append(TrendPoint(p, len(judged), sum(s in LAGGING for s in judged)))
+            points.append(TrendPoint(p, len(judged), sum(s in LAGGING_TASKS for s in judged)))
         if any(pt.lagging for pt in points):
             trends.append(UnitTrend(unit, tuple(points)))
     return tuple(trends)
 
 
-# the sort order of the 状态 column: the most urgent first
-STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "已调整": 3, "正常": 3, "符合时间节点要求": 3,
-               "超时序": 4, "符合预期": 4, "已完成": 5}
 
 
 def dashboard_extras(ctx: RenderContext) -> dict:

@@ -6,11 +6,11 @@ import json
 import xml.etree.ElementTree as ET
 
 from .. import __version__
+from ..statuses import LAGGING
 from .context import ItemView, RenderContext
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warn": "warning", "info": "note"}
-FAILING = ("严重滞后", "滞后", "不达预期")
 
 
 def result_json(result: dict) -> bytes:
@@ -36,7 +36,7 @@ def junit_xml(ctx: RenderContext) -> bytes:
         for item in items:
             case = ET.SubElement(suite, "testcase", classname=f"{ctx.workspace}.{label}",
                                  name=f"{item.id} 序号{item.no} {item.name[:60]}")
-            if item.status in FAILING:
+            if item.status in LAGGING:
                 n_fail += 1
                 failure = ET.SubElement(case, "failure", message=f"{item.status}：{item.status_reason}", type=item.status)
                 failure.text = _details(item)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from ..render.context import status_class
+from ..statuses import status_class
 from ..render.repro import as_of_time, normalise_zip
 from ..render.templates import make_environment, render_template
 from ..render.xlsx import named_styles, put, sheet
