@@ -15,6 +15,7 @@ from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts import Workspace, load_workspace
 from .history import escalation
+from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
 from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
@@ -24,7 +25,6 @@ from .waivers import active_waivers, load_waivers, waiver_report
 RESULT_SCHEMA = "duban/result@1"
 METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall",
                  "limit_excess", "stage", "data_end_month", "target_kind", "direction")
-PERIOD_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
 
 
 @dataclass
@@ -34,11 +34,6 @@ class CheckRun:
     rulebook: Rulebook
     workspace: Workspace
     engine_notice: str | None = None  # set when `auto` fell back to the vectorised evaluator
-
-
-def period_label(period: str) -> str:
-    month = int(period[5:7])
-    return PERIOD_LABELS.get(month, f"1-{month}月")
 
 
 def data_digest(ws_path: Path, period: str) -> str:
@@ -70,7 +65,7 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     book, ws = load_inputs(workspace, period, rules_dir)
     evaluator = make_evaluator(engine, book.rules)
     progress = ws.progress[period]
-    as_of = progress.as_of or f"{period}-28"
+    as_of = progress.as_of or default_as_of(period)
     waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})
     active = {key: w.to_dict() for key, w in active_waivers(waivers, as_of).items()}
     history = []

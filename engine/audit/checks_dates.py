@@ -6,42 +6,12 @@ from __future__ import annotations
 import calendar
 import re
 
+from ..periods import int_or_none, periods_in
 from .model import Context, Finding, Hit, check, snippet, text_check
 
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
-_MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
-# explicit statements of the period the data covers
-PERIOD_RE = re.compile(
-    rf"截至(?:(\d{{4}})年)?{_MONTH}月(?:(\d{{1,2}})日|底|末|份|中旬|上旬|下旬)?"
-    rf"|(?<![\d.])(?:(\d{{4}})年)?1\s*[-—－~～至到]\s*{_MONTH}月(?:份)?"
-    r"|(前三季度|三季度|第三季度|上半年|前两季度|二季度|第二季度|一季度|第一季度)")
-_QUARTER_END = {"前三季度": 9, "三季度": 9, "第三季度": 9, "上半年": 6, "前两季度": 6, "二季度": 6, "第二季度": 6,
-                "一季度": 3, "第一季度": 3}
 DATE_RE = re.compile(r"(?<![\d.])(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
 YEAR_RE = re.compile(r"(?<![\d.])(\d{4})年(?!代)")
 _PAST_PLAN = ("原计划", "原定", "原预计", "按计划")  # 原计划6月开工，已于7月开工 is narrative, not a forecast
-
-
-def _month(text: str | None) -> int | None:
-    if not text:
-        return None
-    return int(text) if text.isdigit() else _CN_MONTH.get(text)
-
-
-def periods_in(text: str):
-    """(start, end, year|None, end_month, day|None) for every explicit data period in a text."""
-    for m in PERIOD_RE.finditer(text):
-        if m.group(6):
-            yield m.start(), m.end(), None, _QUARTER_END[m.group(6)], None
-        elif m.group(2):
-            day = int(m.group(3)) if m.group(3) else None
-            yield m.start(), m.end(), _int(m.group(1)), _month(m.group(2)), day
-        else:
-            yield m.start(), m.end(), _int(m.group(4)), _month(m.group(5)), None
-
-
-def _int(text):
-    return int(text) if text else None
 
 
 def _forecast_before(ctx: Context, text: str, start: int) -> bool:
@@ -100,7 +70,7 @@ def forecast_in_past(ctx: Context, text: str):
     wrong year or a stale forecast."""
     as_year, as_month = ctx.as_of_month
     for m in DATE_RE.finditer(text):
-        year, month = _int(m.group(1)), int(m.group(2))
+        year, month = int_or_none(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12 or not _forecast_before(ctx, text, m.start()):
             continue
         if year is not None and year < ctx.year:
@@ -119,7 +89,7 @@ def year_out_of_window(ctx: Context, text: str):
     (2011年以来) and plans to 2035 are normal and not flagged."""
     seen = set()
     for m in DATE_RE.finditer(text):
-        year = _int(m.group(1))
+        year = int_or_none(m.group(1))
         if year is None or _forecast_before(ctx, text, m.start()):
             continue  # forecasts are A-DT-03's
         seen.add(m.start())
@@ -141,7 +111,7 @@ def _since(text: str, end: int) -> bool:
 def impossible_date(ctx: Context, text: str):
     """13月, 0月, 9月31日, 2月30日: dates that do not exist."""
     for m in DATE_RE.finditer(text):
-        year, month, day = _int(m.group(1)), int(m.group(2)), _int(m.group(3))
+        year, month, day = int_or_none(m.group(1)), int(m.group(2)), int_or_none(m.group(3))
         if text.startswith("个", m.start(2) + len(m.group(2))):
             continue
         if not 1 <= month <= 12:

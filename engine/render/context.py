@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields, replace
 
+from ..periods import default_as_of
 from ..statuses import LAGGING, LAGGING_TASKS, ON_TRACK_TASKS, severity_rank, status_class
 from .names import unique_names
 
@@ -300,7 +301,7 @@ def build_context(result: dict) -> RenderContext:
     tasks = [_item(t) for t in result["tasks"]]
     indicators = [_item(i) for i in result["indicators"]]
     lagging = [t for t in tasks if t.status in LAGGING_TASKS]
-    as_of = result.get("as_of") or f"{result['period']}-28"
+    as_of = result.get("as_of") or default_as_of(result["period"])
     groups = tuple(LagGroup(status=s, title=f"{s}的任务", tasks=fold_duplicates([t for t in lagging if t.status == s]))
                    for s in LAGGING_TASKS if any(t.status == s for t in lagging))
     provenance = (f"工作区 {result['workspace']} · 报告期 {result['period']} · 数据截至 {as_of} · "
