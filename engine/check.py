@@ -9,22 +9,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .classify import Judgement, classify, summarise
+from .classify import Judgement, classify
 from .derive import derive_workspace
 from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts import Workspace, load_workspace
-from .history import escalation
 from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
-from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
+from .result import METRIC_FIELDS, RESULT_SCHEMA, build_result, item_result  # noqa: F401  (re-exported)
+from .rulebook.ir import Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
 from .waivers import active_waivers, load_waivers, waiver_report
-
-RESULT_SCHEMA = "duban/result@1"
-METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall",
-                 "limit_excess", "stage", "data_end_month", "target_kind", "direction")
 
 
 @dataclass
@@ -76,58 +72,9 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     judgements, tp = judge_period(ws, period, book, evaluator, active)
     used = {(j.derived.item.id, f.rule) for j in judgements for f in j.findings if f.waived}
     items = [item_result(j, period, history, book.params) for j in judgements]
-    result = {
-        "schema": RESULT_SCHEMA,
-        "workspace": ws.name,
-        "region": ws.plan.region,
-        "year": ws.plan.year,
-        "period": period,
-        "period_label": period_label(period),
-        "as_of": progress.as_of,
-        "time_progress": tp,
-        "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
-        "engine": evaluator.name,
-        "rules_digest": book.digest,
-        "data_digest": data_digest(ws.path, period),
-        "rules": [{"id": r.id, "title": r.title, "version": r.version} for r in book.rules],
-        "history": [p for p, _ in history],
-        # each earlier period's status per item, so the dashboard can draw the trend without re-judging
-        "history_statuses": {p: statuses for p, statuses in history},
-        "tasks": [r for r in items if r["kind"] == "task"],
-        "indicators": [r for r in items if r["kind"] == "indicator"],
-        "waivers": waiver_report(waivers, used, as_of),
-        "summary": {
-            "tasks": summarise(judgements, "task", STATUSES_TASK),
-            "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR),
-            "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
-        },
-    }
+    result = build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period,
+                          as_of=progress.as_of, time_progress=tp, book=book, engine=evaluator.name,
+                          data_digest=data_digest(ws.path, period), judgements=judgements, items=items,
+                          history=history, waivers=waiver_report(waivers, used, as_of))
     result["file_names"] = output_file_names(result)  # one notice / leader file per name, even when names clean alike
     return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws, engine_notice=notice)
-
-
-def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
-    item, entry, record = j.derived.item, j.derived.entry, j.derived.record
-    out = {
-        "id": item.id,
-        "seq": (entry.source_seq if entry and entry.source_seq else item.seq),
-        "kind": item.kind,
-        "category": item.category,
-        "text": item.text,
-        "leaders": item.leaders,
-        "lead_units": item.lead_units,
-        "coop_units": item.coop_units,
-        "duplicate_of": item.duplicate_of,
-        "progress_text": entry.text if entry else None,
-        "reported_status": entry.reported_status if entry else None,
-        "status": j.status,
-        "status_reason": j.status_reason,
-        "escalation": escalation(item.id, j.status, j.escalation, period, history, params),
-        "targets": [{k: t.get(k) for k in ("quote", "quantity", "unit", "kind", "direction")} for t in item.targets],
-        "metrics": {k: record[k] for k in METRIC_FIELDS if k in record},
-        "findings": [f.to_dict() for f in j.findings],
-    }
-    if item.kind == "indicator":
-        out["name"] = item.name or item.text
-        out["annual_target_text"] = item.annual_target_text
-    return out

@@ -7,43 +7,14 @@ indicator_precedence). When no rule gives a status the item is 待核实, with w
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .derive import Derived
 from .evaluate.keywords import find_keyword
 from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import Leaf, Rule, Rulebook
+from .result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
 from .statuses import APPROVED_CHANGE, UNCLEAR, severity_rank
-
-
-@dataclass
-class Finding:
-    rule: str
-    title: str
-    version: int
-    severity: str
-    status: str | None
-    escalation: str | None
-    message: str
-    evidence: dict
-    waived: dict | None = None  # the waiver that exempts this finding (shown, counted, not deciding)
-
-    def to_dict(self) -> dict:
-        out = {"rule": self.rule, "title": self.title, "rule_version": self.version, "severity": self.severity,
-               "status": self.status, "escalation": self.escalation, "message": self.message, "evidence": self.evidence}
-        if self.waived:
-            out["waived"] = self.waived
-        return out
-
-
-@dataclass
-class Judgement:
-    derived: Derived
-    status: str
-    status_reason: str
-    escalation: str | None
-    findings: list[Finding] = field(default_factory=list)
 
 
 def _fmt_value(value, spec: str = "") -> str:
@@ -208,14 +179,6 @@ def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, wai
             escalation = None  # an approved postponement is not pursued, as a waiver is not
         out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))
     return out
-
-
-def summarise(judgements: list[Judgement], kind: str, statuses: tuple[str, ...]) -> dict:
-    counts = {s: 0 for s in statuses}
-    for j in judgements:
-        if j.derived.item.kind == kind:
-            counts[j.status] = counts.get(j.status, 0) + 1
-    return counts
 
 
 __all__ = ["classify", "summarise", "Finding", "Judgement", "FIELDS"]
