@@ -15,21 +15,7 @@ from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import Leaf, Rule, Rulebook
 from .result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
 from .statuses import APPROVED_CHANGE, UNCLEAR, severity_rank
-
-
-def _fmt_value(value, spec: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        if spec.endswith("%"):
-            digits = spec[1] if spec.startswith(".") else "0"
-            return f"{value * 100:.{digits}f}%"
-        if spec:
-            return format(value, spec)
-        return f"{value:g}"
-    return str(value)
+from .values import message_value as _fmt_value
 
 
 @lru_cache(maxsize=1024)

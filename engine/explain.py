@@ -9,25 +9,10 @@ from .evaluate.keywords import find_keyword
 from .evaluate.plain import holds, leaf_holds
 from .rulebook.fields import FIELDS
 from .rulebook.ir import All, Leaf, Not
+from .values import explain_value as _show
 
 OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
          "in": "属于", "contains": "包含", "exists": "存在"}
-
-
-def _show(value) -> str:
-    if value is None:
-        return "（缺失）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, str) and len(value) > 40:
-        return f"「{value[:40]}…」"
-    if isinstance(value, str):
-        return f"「{value}」"
-    if isinstance(value, tuple):
-        return "、".join(_show(v) for v in value)
-    return str(value)
 
 
 def trace(cond, record: dict, depth: int = 0) -> list[dict]:

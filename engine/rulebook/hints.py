@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..values import yaml_value as show  # noqa: F401  (loaders import it from here)
+
 FULLWIDTH = {
     "：": "全角冒号「：」", "，": "全角逗号「，」", "；": "全角分号「；」",
     "（": "全角括号「（」", "）": "全角括号「）」", "｛": "全角花括号「｛」", "｝": "全角花括号「｝」",
@@ -76,21 +78,6 @@ def bool_hint(raw) -> str | None:
 
 def wrapped_in_quotes(text: str) -> bool:
     return len(text) >= 2 and text[0] in "“‘＂" and text[-1] in "”’＂"
-
-
-def show(value) -> str:
-    """A value as the clerk would have typed it in YAML."""
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
-    return str(value)
 
 
 _YAML_ZH = {
