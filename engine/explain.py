@@ -7,18 +7,19 @@ from .check import CheckRun
 from .errors import InputError
 from .evaluate.keywords import find_keyword
 from .evaluate.plain import holds, leaf_holds
+from .evaluate.walk import ConditionVisitor
 from .rulebook.fields import FIELDS
-from .rulebook.ir import All, Leaf, Not
+from .rulebook.ir import All, Any_, Leaf, Not
 from .values import explain_value as _show
 
 OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
          "in": "属于", "contains": "包含", "exists": "存在"}
 
 
-def trace(cond, record: dict, depth: int = 0) -> list[dict]:
+class _Trace(ConditionVisitor[list]):
     """One line per node: the condition in words, the value compared, and whether it holds."""
-    pad = "  " * depth
-    if isinstance(cond, Leaf):
+
+    def leaf(self, cond: Leaf, record: dict, depth: int) -> list[dict]:
         spec = FIELDS.get(cond.field)
         name = f"{spec.alias}（{cond.field}）" if spec else cond.field
         value = record.get(cond.field)
@@ -28,17 +29,33 @@ def trace(cond, record: dict, depth: int = 0) -> list[dict]:
         if cond.op == "contains" and isinstance(value, str):
             match = find_keyword(value, cond.value)
             shown = f"在第 {match.start()} 字处出现「{match.group(0)}」" if match else "未出现这些词"
-        return [{"text": f"{pad}{name} {OP_ZH[cond.op]} {want}：实际 {shown} → {'成立' if ok else '不成立'}", "holds": ok}]
-    if isinstance(cond, Not):
-        inner = trace(cond.item, record, depth + 1)
+        return [{"text": f"{'  ' * depth}{name} {OP_ZH[cond.op]} {want}：实际 {shown} → {'成立' if ok else '不成立'}", "holds": ok}]
+
+    def not_(self, cond: Not, record: dict, depth: int) -> list[dict]:
+        inner = self.visit(cond.item, record, depth + 1)
         ok = not holds(cond.item, record)
-        return [{"text": f"{pad}并非以下条件 → {'成立' if ok else '不成立'}", "holds": ok}] + inner
-    label = "全部满足" if isinstance(cond, All) else "任一满足"
-    ok = holds(cond, record)
-    lines = [{"text": f"{pad}{label} → {'成立' if ok else '不成立'}", "holds": ok}]
-    for child in cond.items:
-        lines.extend(trace(child, record, depth + 1))
-    return lines
+        return [{"text": f"{'  ' * depth}并非以下条件 → {'成立' if ok else '不成立'}", "holds": ok}] + inner
+
+    def _group(self, label: str, cond, record: dict, depth: int) -> list[dict]:
+        ok = holds(cond, record)
+        lines = [{"text": f"{'  ' * depth}{label} → {'成立' if ok else '不成立'}", "holds": ok}]
+        for child in cond.items:
+            lines.extend(self.visit(child, record, depth + 1))
+        return lines
+
+    def all_(self, cond: All, record: dict, depth: int) -> list[dict]:
+        return self._group("全部满足", cond, record, depth)
+
+    def any_(self, cond: Any_, record: dict, depth: int) -> list[dict]:
+        return self._group("任一满足", cond, record, depth)
+
+
+def trace(cond, record: dict, depth: int = 0) -> list[dict]:
+    """One line per node: the condition in words, the value compared, and whether it holds."""
+    return _TRACE.visit(cond, record, depth)
+
+
+_TRACE = _Trace()
 
 
 def find_judgement(run: CheckRun, ref: str):

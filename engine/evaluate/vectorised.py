@@ -17,9 +17,10 @@ import math
 
 import numpy as np
 
-from ..rulebook.ir import All, Any_, Leaf, Not, Rule
+from ..rulebook.ir import Leaf, Rule
 from .keywords import keyword_matcher
 from .plain import leaf_holds
+from .walk import ConditionVisitor
 
 _NUMERIC = (float, int, bool)
 _CMP = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}
@@ -102,6 +103,28 @@ def _leaf(leaf: Leaf, col: Column) -> np.ndarray:
     return np.fromiter((leaf_holds(leaf, v) for v in col.raw), bool, len(col.raw))
 
 
+class _Masks(ConditionVisitor[np.ndarray]):
+    """A condition over whole columns; cache: one mask per distinct leaf, shared by the rules."""
+
+    def leaf(self, cond: Leaf, cols: dict, cache: dict) -> np.ndarray:
+        key = (cond.field, cond.op, cond.value)
+        if key not in cache:
+            cache[key] = _leaf(cond, cols[cond.field])
+        return cache[key]
+
+    def all_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return np.logical_and.reduce([self.visit(c, cols, cache) for c in cond.items])
+
+    def any_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return np.logical_or.reduce([self.visit(c, cols, cache) for c in cond.items])
+
+    def not_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return ~self.visit(cond.item, cols, cache)
+
+
+_MASKS = _Masks()
+
+
 class VectorisedEvaluator:
     name = "vectorised"
 
@@ -111,18 +134,7 @@ class VectorisedEvaluator:
         self.ids = np.array([r.id for r in rules], dtype=object)
 
     def _holds(self, cond, cols: dict, cache: dict) -> np.ndarray:
-        if isinstance(cond, Leaf):
-            key = (cond.field, cond.op, cond.value)
-            if key not in cache:
-                cache[key] = _leaf(cond, cols[cond.field])
-            return cache[key]
-        if isinstance(cond, All):
-            return np.logical_and.reduce([self._holds(c, cols, cache) for c in cond.items])
-        if isinstance(cond, Any_):
-            return np.logical_or.reduce([self._holds(c, cols, cache) for c in cond.items])
-        if isinstance(cond, Not):
-            return ~self._holds(cond.item, cols, cache)
-        raise TypeError(f"unknown condition {cond!r}")
+        return _MASKS.visit(cond, cols, cache)
 
     def matrix(self, records: list[dict]) -> np.ndarray:
         """fired[i, j]: rule j fires on record i."""

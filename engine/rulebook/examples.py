@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evaluate.plain import holds
+from ..evaluate.plain import fires
 from .fields import FIELDS
 from .hints import show
 from .ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
@@ -29,7 +29,7 @@ def run_examples(book: Rulebook) -> list[ExampleOutcome]:
     for rule in book.rules:
         for ex in rule.examples:
             record = {k: v for k, v in ex.fact.items() if v is not None}
-            fired = record.get("kind") in rule.applies_to and holds(rule.when, record)
+            fired = fires(rule, record)
             out.append(ExampleOutcome(rule.id, ex.name, ex.expect, fired))
     return out
 
