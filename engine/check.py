@@ -60,16 +60,30 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     engine, notice = resolve_engine(engine)
     book, ws = load_inputs(workspace, period, rules_dir)
     evaluator = make_evaluator(engine, book.rules)
+    waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})
+    return check_loaded(ws, period, book, evaluator, waivers, notice)
+
+
+def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers: list, notice: str | None = None,
+                 memo: dict | None = None) -> CheckRun:
+    """run_check on inputs already loaded. `memo` ({} shared across periods of one workspace, as duban rollup
+    does) keeps each period's judgement under the same active waivers, so it is not judged again."""
     progress = ws.progress[period]
     as_of = progress.as_of or default_as_of(period)
-    waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})
     active = {key: w.to_dict() for key, w in active_waivers(waivers, as_of).items()}
+    memo = {} if memo is None else memo
+    waived_key = repr(sorted(active.items()))
+
+    def judged(p: str):
+        if (p, waived_key) not in memo:
+            memo[(p, waived_key)] = judge_period(ws, p, book, evaluator, active)
+        return memo[(p, waived_key)]
+
     history = []
     earlier_periods = sorted(p for p in ws.progress if p < period)
     for earlier in track(earlier_periods, f"判定此前 {len(earlier_periods)} 个报告期"):
-        judged, _ = judge_period(ws, earlier, book, evaluator, active)
-        history.append((earlier, {j.derived.item.id: j.status for j in judged}))
-    judgements, tp = judge_period(ws, period, book, evaluator, active)
+        history.append((earlier, {j.derived.item.id: j.status for j in judged(earlier)[0]}))
+    judgements, tp = judged(period)
     used = {(j.derived.item.id, f.rule) for j in judgements for f in j.findings if f.waived}
     items = [item_result(j, period, history, book.params) for j in judgements]
     result = build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period,

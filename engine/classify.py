@@ -14,7 +14,7 @@ from .evaluate.keywords import find_keyword
 from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import Leaf, Rule, Rulebook
 from .result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
-from .statuses import APPROVED_CHANGE, UNCLEAR, severity_rank
+from .statuses import APPROVED_CHANGE, SEVERITY_RANK, UNCLEAR
 from .values import message_value as _fmt_value
 
 
@@ -66,7 +66,7 @@ _PLANS: dict[int, tuple] = {}  # id(rule) → plan; the plan holds the rule, so 
 
 def _plan(rule: Rule) -> tuple:
     """What make_finding needs from a rule, computed once per rule: (rule, fields, compared fields,
-    thresholds, contains leaves)."""
+    thresholds, contains leaves, message pieces)."""
     plan = _PLANS.get(id(rule))
     if plan is None or plan[0] is not rule:
         if len(_PLANS) > 4096:  # rulebooks loaded again and again (tests, fuzz): keep the cache bounded
@@ -76,7 +76,8 @@ def _plan(rule: Rule) -> tuple:
         thresholds = {f"{leaf.field} {leaf.op}": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value
                       for leaf in leaves if leaf.op not in ("exists", "contains")}
         contains = [leaf for leaf in leaves if isinstance(leaf, Leaf) and leaf.op == "contains"]
-        plan = _PLANS[id(rule)] = (rule, fields, [n for n in fields if n not in ("text", "progress")], thresholds, contains)
+        compared = [n for n in fields if n not in ("text", "progress")]
+        plan = _PLANS[id(rule)] = (rule, fields, compared, thresholds, contains, _parsed(rule.message))
     return plan
 
 
@@ -92,29 +93,44 @@ def clause_around(text: str, start: int, end: int, limit: int = 80) -> str:
     return clause
 
 
+_EXTRA = ("quote", "target_quote", "item_id", "seq")
+
+
 def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
-    record = derived.record
-    _, fields, compared, thresholds, _ = _plan(rule)
+    record, found = derived.record, derived.evidence
+    _, fields, compared, thresholds, contains, pieces = _plan(rule)
     evidence: dict = {"values": {name: record.get(name) for name in compared}, "thresholds": dict(thresholds)}
-    quote = _keyword_evidence(rule, record, derived.evidence)
+    quote = _keyword_evidence(rule, record, found) if contains else None
     if quote is None:
         for name in fields:
-            if name in derived.evidence and derived.evidence[name].get("quote"):
-                quote = derived.evidence[name]
+            if name in found and found[name].get("quote"):
+                quote = found[name]
                 break
     if quote:
         evidence.update({k: v for k, v in quote.items() if v not in (None, "")})
-    extra = {"quote": evidence.get("quote") or (record.get("progress") or "")[:60], "target_quote": evidence.get("target_quote", ""),
-             "item_id": derived.item.id, "seq": derived.item.seq}
-    values = {}  # only the placeholders the message uses: extra, then the record, then params
-    for _, key, _ in _parsed(rule.message):
+    # the placeholders the message uses, filled in one pass: extra, then the record, then params
+    out = []
+    for literal, key, spec in pieces:
+        out.append(literal)
         if key is not None:
-            values[key] = extra[key] if key in extra else record[key] if key in record else params.get(key)
-    message = render_message(rule.message, values)
+            if key in _EXTRA:
+                value = _extra(key, evidence, record, derived)
+            else:
+                value = record[key] if key in record else params.get(key)
+            out.append(value if type(value) is str and not spec else _fmt_value(value, spec))
+    message = "".join(out)
     if evidence.get("aims"):  # a compound task: name every aim with its figure, not only the deciding one
         message += "；各子目标：" + "；".join(_aim_text(a) for a in evidence["aims"])
     return Finding(rule=rule.id, title=rule.title, version=rule.version, severity=rule.severity, status=rule.status,
                    escalation=rule.escalation, message=message, evidence=evidence)
+
+
+def _extra(key: str, evidence: dict, record: dict, derived: Derived):
+    if key == "quote":
+        return evidence.get("quote") or (record.get("progress") or "")[:60]
+    if key == "target_quote":
+        return evidence.get("target_quote", "")
+    return derived.item.id if key == "item_id" else derived.item.seq
 
 
 def _aim_text(aim: dict) -> str:
@@ -140,27 +156,46 @@ def missing_reason(derived: Derived) -> str:
     return "没有规则对该条进展作出判断"
 
 
+def _ranks(values) -> dict:
+    """value → its first index in the list, for min/max by list position without list.index per finding."""
+    ranks: dict = {}
+    for n, value in enumerate(values):
+        ranks.setdefault(value, n)
+    return ranks
+
+
+def _severity(finding: Finding) -> int:
+    return SEVERITY_RANK.get(finding.severity, 9)
+
+
 def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, waived: dict | None = None) -> list[Judgement]:
     """waived: (item id, rule id) → waiver dict, for findings that must not decide status or escalation."""
     by_id = {r.id: r for r in book.rules}
-    ladder = book.params.get("escalation_ladder", [])
+    params = book.params
+    ladder = _ranks(params.get("escalation_ladder", []))
+    precedence: dict = {}  # kind → (ranks, length), read when an item of that kind is first met
     waived = waived or {}
     out = []
     for item, rule_ids in zip(derived, fired):
-        findings = [make_finding(by_id[rid], item, book.params) for rid in rule_ids]
-        for finding in findings:
-            finding.waived = waived.get((item.item.id, finding.rule))
-        findings.sort(key=lambda f: severity_rank(f.severity))
-        deciding = [f for f in findings if not f.waived]
-        precedence = book.params["status_precedence" if item.item.kind == "task" else "indicator_precedence"]
+        findings = [make_finding(by_id[rid], item, params) for rid in rule_ids]
+        if waived:
+            for finding in findings:
+                finding.waived = waived.get((item.item.id, finding.rule))
+        if len(findings) > 1:
+            findings.sort(key=_severity)
+        deciding = [f for f in findings if not f.waived] if waived else findings
+        key = "status_precedence" if item.item.kind == "task" else "indicator_precedence"
+        if key not in precedence:
+            precedence[key] = (_ranks(params[key]), len(params[key]))
+        ranks, last = precedence[key]
         statuses = [f for f in deciding if f.status]
         if statuses:
-            chosen = min(statuses, key=lambda f: precedence.index(f.status) if f.status in precedence else len(precedence))
+            chosen = min(statuses, key=lambda f: ranks.get(f.status, last)) if len(statuses) > 1 else statuses[0]
             status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
         else:
             status, reason = UNCLEAR, missing_reason(item)
         steps = [f.escalation for f in deciding if f.escalation in ladder]
-        escalation = max(steps, key=ladder.index) if steps else None
+        escalation = max(steps, key=ladder.__getitem__) if steps else None
         if status == APPROVED_CHANGE:
             escalation = None  # an approved postponement is not pursued, as a waiver is not
         out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))

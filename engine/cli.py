@@ -223,8 +223,7 @@ def rules_test_cmd(rules_dir):
     outcomes = run_examples(book)
     failed = [o for o in outcomes if not o.passed]
     for o in outcomes:
-        mark = "通过" if o.passed else "失败"
-        click.echo(f"{mark}  {o.rule_id}.{o.example}  期望{'触发' if o.expected else '不触发'}，实际{'触发' if o.fired else '不触发'}")
+        click.echo(o.line())
     click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     for line in coverage_lines(book, outcomes):
         click.echo(line)

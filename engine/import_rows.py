@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .import_columns import split_named_target, with_unit
-from .import_headers import HeaderMap
+from .import_headers import PROGRESS_FIELDS, HeaderMap
 from .tables import SourceTable
 
 CATEGORY_RE = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*\S")
@@ -33,6 +33,38 @@ class RowRecord:
     coop_units: list[str] = field(default_factory=list)
     progress: str | None = None
     note: str | None = None
+
+
+_BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
+# an indicator named as a level in %, not a growth: 城镇调查失业率（%）, 森林覆盖率, 研发投入占比
+_LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数")
+
+
+def growth_sentence(cell: str) -> str:
+    """A growth column's cell as the report would write it: "-3.4" → 同比下降3.4%, "5.1" → 同比增长5.1%."""
+    value = unicodedata.normalize("NFKC", cell).strip().rstrip("%")
+    if _BARE.match(value):
+        return f"同比下降{value.lstrip('-')}%" if value.startswith("-") else f"同比增长{value.lstrip('+')}%"
+    return cell if re.match(r"^(同比|比上年|增长|下降)", cell) else f"同比增长{cell}"
+
+
+def report_text(progress: str, growth: str, problems: str, unit: str) -> str | None:
+    """One progress text from the report's columns: the progress (a bare figure gets the row's unit), the
+    growth column as a sentence, and 存在问题 — where many reports say why a task lags. 下步打算 is not
+    judged: it says what will be done, not what was."""
+    parts = []
+    progress = progress.strip()
+    if progress not in _EMPTY:
+        parts.append(f"{progress}{unit}" if (growth or problems) and _BARE.match(progress) and unit not in _EMPTY else progress)
+    if growth.strip() not in _EMPTY:
+        parts.append(growth_sentence(growth.strip()))
+    if problems.strip() not in _EMPTY:
+        parts.append(f"存在问题：{problems.strip()}")
+    if not parts:
+        return progress or None
+    return "".join(p if p.endswith(("。", "；", ";", ".")) or n == len(parts) - 1 else f"{p}。"
+                   for n, p in enumerate(parts)) if len(parts) > 1 else parts[0]
 
 
 def split_names(cell: str) -> list[str]:
@@ -123,14 +155,19 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
         if header.name_holds_target and name:  # "地区生产总值增长6%左右" names the indicator and states its target
             name, named_target = split_named_target(name)
             annual = annual or named_target
+        unit = cell(row, "unit").strip()
+        if (name and "growth" in cols and annual and _BARE.match(annual.strip()) and unit in ("%", "％")
+                and not _LEVEL_NAME.search(name)):
+            annual = f"增长{annual.strip()}%"  # 地区生产总值 | % | 6 beside a growth column: the target is a growth
         if name:  # a 单位 column: the unit goes where Fuling's tables write it, 地区生产总值增速（%）
-            name = with_unit(name, cell(row, "unit"))
+            name = with_unit(name, unit)
         records.append(RowRecord(
             ref=table.ref(index), text=text or name, seq=seq, category=category, name=name,
             annual_target=annual,
             leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
             coop_units=split_names(cell(row, "coop_units")),
-            progress=clean_text(cell(row, "progress")) if "progress" in cols else None,
+            progress=(report_text(clean_text(cell(row, "progress")), cell(row, "growth"), cell(row, "problems"), unit)
+                      if set(PROGRESS_FIELDS) & cols.keys() else None),
             note=clean_text(cell(row, "note")) or None,
         ))
     return records, notes

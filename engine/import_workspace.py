@@ -17,7 +17,7 @@ from .facts import load_plan, load_progress, period_months
 from .periods import check_date, check_year
 from .import_diff import plan_changes, progress_changes
 from .import_columns import load_workspace_columns, parse_column_map
-from .import_headers import FIELD_LABELS, describe_missing, find_header
+from .import_headers import FIELD_LABELS, PROGRESS_FIELDS, describe_missing, find_header
 from .import_merge import Merger, child
 from .import_state import ImportState
 from .lock import LOCK_NAME, workspace_lock
@@ -168,9 +168,13 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force, col
             rows_in_file += len(records)
             for col, text in header.unmapped:
                 report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{text.strip()}」无法识别，未导入")
+            if "next_steps" in header.columns:
+                col = header.columns["next_steps"]
+                report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{table.rows[header.row][col].strip()}」"
+                                       "是下步工作安排，不参与判定，未导入")
             report.warnings.extend(f"{table.source} {notes_line}" for notes_line in notes)
             kind = header.table_kind
-            has_progress = "progress" in header.columns
+            has_progress = bool(set(PROGRESS_FIELDS) & header.columns.keys())
             if has_progress and not period:
                 raise InputError("表格含有进展/完成情况列，需要用 --period 指明报告期（例如 2023-09 表示 1-9月）",
                                  file=table.source, field="--period")

@@ -34,6 +34,9 @@ YELLOW = (UNCLEAR,)
 STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "已调整": 3, "正常": 3, "符合时间节点要求": 3,
                "超时序": 4, "符合预期": 4, "已完成": 5}
 
+# most urgent first, one status per rank: a plan task listed twice, once 滞后 and once 正常, is reported as 滞后
+URGENCY = ("严重滞后", "滞后", "不达预期", "待核实", "已调整", "正常", "超时序", "已完成", "符合时间节点要求", "符合预期")
+
 SEVERITIES = ("error", "warn", "info")
 SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
 SEVERITY_RANK = {s: k for k, s in enumerate(SEVERITIES)}  # error 0, warn 1, info 2

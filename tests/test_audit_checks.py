@@ -308,6 +308,19 @@ def test_claimed_complete_while_short(tmp_path):
     assert [f.target["id"] for f in found(report, "A-CS-02")] == ["T001"]
 
 
+def test_completion_of_named_parts_is_not_a_claim(tmp_path):
+    report = audit_ws(tmp_path, [
+        # Fuling 2023 Q3, 序号159: two named sub-projects finished, the 户厕 figure at 74%
+        {"id": "T001", "text": "完成农村户厕改造5000户。",
+         "progress": "完成农村户厕改造3700户。龙马大道沿线人居环境及生态修复整治工程、白涛街道小田溪社区美丽家园综合整治项目已完工。"},
+        # hand-written: 其中 marks a part; 全部 makes an enumeration a whole claim again
+        {"id": "T002", "text": "新建5G基站500个。", "progress": "新建5G基站300个，其中城区站点已建成。"},
+        {"id": "T003", "text": "完成15个乡镇老旧管网改造。", "progress": "完成9个乡镇老旧管网改造，江北、李渡、义和等乡镇已全部完成。"},
+        {"id": "T004", "text": "新建5G基站500个。", "progress": "新建5G基站300个，项目已建成。"},
+    ])
+    assert [f.target["id"] for f in found(report, "A-CS-02")] == ["T003", "T004"]
+
+
 def test_reported_status_against_evidence(tmp_path):
     report = audit_ws(tmp_path, [
         {"id": "T001", "text": "积极推进石沱移民码头项目。", "progress": "项目暂缓实施，近期无进展。", "reported_status": "正常"},

@@ -98,11 +98,12 @@ def test_broken_yaml_names_the_line(tmp_path, fuling_ws):
 def test_rule_with_a_typo_exit_2(tmp_path, fuling_ws):
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
-    path = rules / "R-TP-04.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("落后时序:", "落后时续:"), encoding="utf-8")
+    path = rules / "tables" / "时序进度.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('落后时序: "({tolerance}', '落后时续: "({tolerance}'), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index('    落后时续: "({tolerance}, {severe_gap}]"') + 1
     result = run_cli("check", fuling_ws, "--period", "2023-09", "--rules", rules, "--out", tmp_path / "out")
     assert result.returncode == 2
-    assert "R-TP-04.yaml:7:3" in result.stderr and "未知的事实字段「落后时续」" in result.stderr and "落后时序" in result.stderr
+    assert f"时序进度.yaml:{line}:5" in result.stderr and "未知的事实字段「落后时续」" in result.stderr and "落后时序" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

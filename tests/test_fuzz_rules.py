@@ -58,12 +58,12 @@ def test_mutated_params_load_or_name_the_file(tmp_path_factory, doc):
 
 @pytest.mark.parametrize("expect", ["[fire]", "{}"])
 def test_example_expect_as_a_list_or_mapping_is_a_rule_error(tmp_path, expect):
-    rule = (RULES / "R-TP-04.yaml").read_text(encoding="utf-8").replace("expect: fire", f"expect: {expect}", 1)
+    rule = (RULES / "R-TP-06.yaml").read_text(encoding="utf-8").replace("expect: fire", f"expect: {expect}", 1)
     shutil.copy(RULES / "params.yaml", tmp_path / "params.yaml")
-    (tmp_path / "R-TP-04.yaml").write_text(rule, encoding="utf-8")
+    (tmp_path / "R-TP-06.yaml").write_text(rule, encoding="utf-8")
     proc = run_limited("rules", "test", tmp_path, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-400:]
-    assert "R-TP-04.yaml:16:5:" in proc.stderr and "expect" in proc.stderr and "no_fire" in proc.stderr, proc.stderr[-400:]
+    assert "R-TP-06.yaml:18:5:" in proc.stderr and "expect" in proc.stderr and "no_fire" in proc.stderr, proc.stderr[-400:]
 
 
 def test_precedence_with_repeated_nested_items_is_a_rule_error(tmp_path):

@@ -113,7 +113,7 @@ def test_python_tag_in_workspace_yaml_is_refused_and_not_run(tmp_path, where):
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("where", ["R-TP-04.yaml", "params.yaml"])
+@pytest.mark.parametrize("where", ["R-TP-06.yaml", "tables/时序进度.yaml", "params.yaml"])
 def test_python_tag_in_rules_is_refused_and_not_run(tmp_path, where):
     rules, marker = tmp_path / "rules", tmp_path / "pwned"
     shutil.copytree(RULES, rules)

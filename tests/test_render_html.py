@@ -20,7 +20,7 @@ import pytest
 from engine.check import run_check
 from engine.render import write_outputs
 from engine.render.context import build_context
-from engine.render.dashboard import report_order, seq_key
+from engine.render.dashboard import decided_figures, report_order, seq_key
 
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
 
@@ -72,8 +72,11 @@ def test_counts_and_bars(site):
     page = (out / "dashboard.html").read_text(encoding="utf-8")
     for key in ("tasks_total", "tasks_lagging", "tasks_unclear", "indicators_missed"):
         assert f'id="count-{key}"><b>{getattr(ctx.counts, key)}</b>' in page
-    assert page.count('<svg class="bar"') == len(result["tasks"]) + len(result["indicators"])
-    task = next(t for t in ctx.tasks if t.ratio is not None and 0 < t.ratio < 1)
+    kinds = [d.kind for d in decided_figures(ctx).values()]
+    assert page.count('<svg class="bar"') == kinds.count("ratio")
+    assert page.count('<svg class="bar growth"') == kinds.count("growth") > 0
+    decided = decided_figures(ctx)
+    task = next(t for t in ctx.tasks if decided[t.id].kind == "ratio" and 0 < t.ratio < 1)
     row = page.split(f'id="task-{task.id}"')[1].split("</tr>")[0]
     assert f'width="{160 * task.ratio:.1f}"' in row and f'x1="{160 * ctx.time_progress:.1f}"' in row
 

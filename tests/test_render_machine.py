@@ -6,10 +6,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.render.context import build_context
 from engine.render.machine import junit_xml, sarif
 
+from .fuzz_settings import fuzz
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
 
 LEVEL = {"error": "error", "warn": "warning", "info": "note"}
@@ -68,3 +71,87 @@ def test_junit_counts(outputs):
     props = {p.get("name"): p.get("value") for p in root.find("testsuite/properties")}
     assert props["rules_digest"] == result["rules_digest"] and props["data_digest"] == result["data_digest"]
     assert "timestamp" not in junit_xml(build_context(result)).decode()
+
+
+# ---------------------------------------------------------------- result.json through orjson: the same bytes
+
+def _stdlib_json(obj) -> bytes:
+    """What result.json was before orjson: the reference every case below is compared with."""
+    return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def test_result_json_bytes_identical_on_fuling(fuling_result):
+    from engine.jsonio import _orjson_safe
+    from engine.render.machine import result_json
+
+    assert _orjson_safe(fuling_result)  # the fast path is the one taken on the real example
+    assert result_json(fuling_result) == _stdlib_json(fuling_result)
+    ctx = build_context(fuling_result)
+    assert json.loads(sarif(ctx)) and sarif(ctx).endswith(b"}\n")
+
+
+def test_result_json_bytes_identical_on_bench_partitions():
+    from engine.bench import synth
+    from engine.bench.partition import build_result, derive_all, import_workspace, result_bytes
+    from engine.classify import classify
+    from engine.evaluate import make_evaluator
+    from engine.rulebook.load import default_rules_dir, load_rulebook
+
+    book = load_rulebook(default_rules_dir())
+    evaluator = make_evaluator("vectorised", book.rules)
+    ws = import_workspace(synth.workspace(2023, 3, 120))
+    history = []
+    for period, derived, tp in derive_all(ws, book):
+        judgements = classify(derived, evaluator.evaluate([d.record for d in derived]), book)
+        result = build_result(ws, period, tp, judgements, history, book, "vectorised")
+        assert result_bytes(result, pretty=True) == _stdlib_json(result)
+        assert json.loads(result_bytes(result)) == json.loads(_stdlib_json(result))  # compact: same content
+        history.append((period, {j.derived.item.id: j.status for j in judgements}))
+    assert len(history) == 4
+
+
+# hand-written: the values where orjson and json.dumps write differently, each checked on the dispatching function
+EDGE_VALUES = [1e-05, -3.5e-07, 2.2876222127045265e-05, 9.999999999999999e-05, 1e-10, 1e-11, 5e-324, 1e16, 1e22,
+               -0.0, 0.0, 1.5e300, 0.30000000000000004, float("nan"), float("inf"), float("-inf"), 2**63, 2**64, -2**63 - 1,
+               "\x00\x01\x08\x0b\x0c\x1f\x7f\u2028\u2029\U0001F600\"\\/", "涪陵区\t榨菜\n", "", True, None, [], {}, [[]], {"a": {}},
+               (1, 2.5), {"k": (1e-05,)}]
+
+
+@pytest.mark.parametrize("value", EDGE_VALUES, ids=repr)
+def test_pretty_json_edge_values(value):
+    from engine.jsonio import pretty_json_bytes
+
+    for doc in (value, [value], {"键": value, "b": [1, {"c": value}]}):
+        assert pretty_json_bytes(doc) == _stdlib_json(doc)
+
+
+def test_pretty_json_refusals_match_the_standard_library():
+    from engine.jsonio import pretty_json_bytes
+
+    class Text(str):
+        pass
+
+    for doc in ({1: "a", 2.5: "b", True: "c", None: "d"}, {"n": Text("子类")}, {"big": 10**30}):
+        assert pretty_json_bytes(doc) == _stdlib_json(doc)  # orjson refuses these; the standard encoder writes them
+    import datetime
+
+    with pytest.raises(TypeError):  # json.dumps refuses a date (orjson would write it): still refused
+        pretty_json_bytes({"d": datetime.date(2023, 9, 30)})
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate, as before
+        pretty_json_bytes({"t": "\ud800"})
+
+
+_json_scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
+                          st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=-1e-3, max_value=1e-3),
+                          st.text(st.characters(codec="utf-8"), max_size=12))
+_json_values = st.recursive(_json_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=6), inner, max_size=4)),
+    max_leaves=25)
+
+
+@given(_json_values)
+@fuzz(300, 5000)
+def test_pretty_json_bytes_identical_property(value):
+    from engine.jsonio import pretty_json_bytes
+
+    assert pretty_json_bytes(value) == _stdlib_json(value)

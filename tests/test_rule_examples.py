@@ -36,3 +36,36 @@ def test_examples_agree_on_durable_rules():
     assert fired == plain
     for (rule_id, expect), got in zip(expected, fired):
         assert (rule_id in got) == expect, rule_id
+
+
+# ---------------------------------------------------------------- tuning never turns the examples red (issue 21)
+
+@pytest.mark.parametrize("factor", [0.8, 1.2])
+def test_examples_stay_green_when_every_numeric_param_moves_20_percent(tmp_path, factor):
+    """The documented round trip: export-params → change every number in the sheet → import-params → rules test.
+    Boundary examples are written relative to their parameter ("{tolerance}", "0.75 - {tolerance}")."""
+    import shutil
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    rules, sheet = tmp_path / "rules", tmp_path / "参数.xlsx"
+    shutil.copytree(RULES, rules)
+    runner = CliRunner()
+    assert runner.invoke(main, ["rules", "export-params", str(rules), "--out", str(sheet)]).exit_code == 0
+    wb = openpyxl.load_workbook(sheet)
+    changed = []
+    for name, value, *_ in wb["参数"].iter_rows(min_row=2):
+        if isinstance(value.value, (int, float)) and not isinstance(value.value, bool) and value.value:
+            value.value = round(value.value * factor, 6)
+            changed.append(name.value)
+    wb.save(sheet)
+    imported = runner.invoke(main, ["rules", "import-params", str(sheet), str(rules)])
+    assert imported.exit_code == 0, imported.output
+    assert {"tolerance", "severe_gap", "ahead_margin", "growth_tolerance", "stale_months", "min_progress_chars"} <= set(changed)
+    assert f"已修改 {len(changed)} 个参数" in imported.output
+    result = runner.invoke(main, ["rules", "test", str(rules)])
+    assert result.exit_code == 0, "\n".join(line for line in result.output.splitlines() if not line.startswith("通过"))
+    assert " 0 failed" in result.output and "均有示例恰好落在边界上" in result.output

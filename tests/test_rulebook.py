@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from engine.cli import DubanGroup, main
@@ -95,7 +96,8 @@ def test_accepted_forms(tmp_path, when, leaf):
 
 
 def test_every_mistake_in_every_file_is_reported_together(rules):
-    for name, old, new in (("R-TP-04.yaml", "落后时序:", "落后时续:"), ("R-ST-01.yaml", "severity: warn", "severity: warning")):
+    for name, old, new in (("tables/时序进度.yaml", "    落后时序: \"({tolerance}", "    落后时续: \"({tolerance}"),
+                           ("R-TP-06.yaml", "写明不落后时序:", "写明不落后时续:"), ("R-ST-01.yaml", "severity: warn", "severity: warning")):
         path = rules / name
         path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     params = rules / "params.yaml"
@@ -105,7 +107,9 @@ def test_every_mistake_in_every_file_is_reported_together(rules):
     text = err.value.format()
     assert "params.yaml:9:1: 参数「tolerance」应为数字，实为「010」（「010」以 0 开头" in text
     assert "R-ST-01.yaml:10:3: 未知的严重程度「warning」（是否想写「warn」？）" in text
-    assert "R-TP-04.yaml:7:3: 未知的事实字段「落后时续」（是否想写「落后时序」？）" in text
+    assert "R-TP-06.yaml:8:7: 未知的事实字段「写明不落后时续」（是否想写「写明不落后时序」？）" in text
+    row = (rules / "tables" / "时序进度.yaml").read_text(encoding="utf-8").split("\n").index('    落后时续: "({tolerance}, {severe_gap}]"') + 1
+    assert f"时序进度.yaml:{row}:5: 未知的事实字段「落后时续」（是否想写「落后时序」？）" in text
 
 
 def test_exists_yes_is_refused_with_a_hint(tmp_path):
@@ -116,7 +120,7 @@ def test_exists_yes_is_refused_with_a_hint(tmp_path):
 
 
 def test_a_bad_rulebook_never_runs_exit_2(rules):
-    (rules / "R-TP-04.yaml").write_text("id: R-TP-04\n", encoding="utf-8")
+    (rules / "R-TP-06.yaml").write_text("id: R-TP-06\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["rules", "test", str(rules)])
     assert result.exit_code == 2
     assert "缺少必填项「when」" in result.output and "通过" not in result.output
@@ -140,15 +144,18 @@ def test_coverage_of_the_shipped_examples():
     assert lines[1].startswith("参数边界：") and "均有示例恰好落在边界上" in lines[1] and "tolerance" in lines[1]
 
 
-def test_coverage_names_what_is_missing(rules):
-    def only(name, example):
-        path = rules / name
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text[: text.index("examples:")] + "examples:\n" + example, encoding="utf-8")
+def set_examples(rules, table: str, row_id: str, examples: list) -> None:
+    """Replace one decision-table row's examples (the table is rewritten; positions change)."""
+    path = rules / "tables" / f"{table}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(r for r in data["行"] if r["编号"] == row_id)["示例"] = examples
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    only("R-TP-04.yaml", "  - name: lags\n    fact: {shortfall: 0.3}\n    expect: fire\n")
-    only("R-TP-05.yaml", "  - name: wrong\n    fact: {shortfall: 0.1}\n    expect: fire\n")  # fails: not coverage
-    only("R-GR-03.yaml", "  - name: quiet\n    fact: {growth_shortfall: 0.1}\n    expect: no_fire\n")
+
+def test_coverage_names_what_is_missing(rules):
+    set_examples(rules, "时序进度", "R-TP-04", [{"name": "lags", "fact": {"shortfall": 0.3}, "expect": "fire"}])
+    set_examples(rules, "时序进度", "R-TP-05", [{"name": "wrong", "fact": {"shortfall": 0.1}, "expect": "fire"}])  # fails: not coverage
+    set_examples(rules, "增速", "R-GR-03", [{"name": "quiet", "fact": {"growth_shortfall": 0.1}, "expect": "no_fire"}])
     book = load_rulebook(rules)
     lines = coverage_lines(book, run_examples(book))
     assert lines[0] == (f"覆盖：{len(book.rules)} 条规则中，缺少触发示例：R-GR-03、R-TP-05；缺少不触发示例：R-TP-04、R-TP-05；"

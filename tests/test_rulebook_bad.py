@@ -225,8 +225,13 @@ def edited_case(tmp_path, name, old, new):
 
 @pytest.mark.parametrize("expect", ["[fire]", "{}", "{fire: true}"])
 def test_example_expect_that_is_a_list_or_mapping(tmp_path, expect):
-    assert edited_case(tmp_path, "R-TP-04.yaml", "expect: fire", f"expect: {expect}") == [
-        f'R-TP-04.yaml:16:5: 示例的 expect 应为 fire（触发）或 no_fire（不触发），实为「{expect}」'
+    assert edited_case(tmp_path, "R-ST-01.yaml", "expect: fire", f"expect: {expect}") == [
+        f'R-ST-01.yaml:16:5: 示例的 expect 应为 fire（触发）或 no_fire（不触发），实为「{expect}」'
+        '（写 fire / no_fire，或 触发 / 不触发）',
+    ]
+    # the same mistake in a decision-table row is placed in the table file
+    assert edited_case(tmp_path / "t", "tables/时序进度.yaml", "expect: fire", f"expect: {expect}") == [
+        f'tables/时序进度.yaml:19:9: 示例的 expect 应为 fire（触发）或 no_fire（不触发），实为「{expect}」'
         '（写 fire / no_fire，或 触发 / 不触发）',
     ]
 

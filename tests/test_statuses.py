@@ -15,7 +15,7 @@ def test_groups_are_made_of_known_statuses():
     assert set(statuses.LAGGING_TASKS) <= set(statuses.LAGGING) & set(statuses.STATUSES_TASK)
     assert not set(statuses.OK) & set(statuses.LAGGING)
     assert statuses.UNCLEAR not in statuses.OK + statuses.LAGGING
-    assert set(statuses.STATUS_RANK) == set(statuses.ALL_STATUSES)
+    assert set(statuses.STATUS_RANK) == set(statuses.ALL_STATUSES) == set(statuses.URGENCY)
 
 
 def test_colours_and_ranks():

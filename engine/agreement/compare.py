@@ -9,10 +9,10 @@ import re
 import pandas as pd
 
 from ..join import Candidate, join_key, join_rows
-from .key import KeyRow, official_class
-
+from ..plan_tasks import task_roots as _task_roots
 from ..statuses import LAGGING, OK
 from ..statuses import UNCLEAR as UNSURE
+from .key import KeyRow, official_class
 
 
 def duban_class(status: str) -> str:
@@ -155,19 +155,6 @@ def compare(result: dict, rows: list[KeyRow]) -> dict:
         "disagreements": disagreements,
         "pairs": [{"id": it["id"], "official": official_class(off), "key_ref": ref} for it, off, ref in pairs],
     }
-
-
-def _task_roots(tasks: list[dict]):
-    """id → the id of the task's first listing (duplicate_of chains followed), for counts per plan task."""
-    parent = {t["id"]: t.get("duplicate_of") for t in tasks}
-
-    def root(item_id: str) -> str:
-        seen = set()
-        while parent.get(item_id) and item_id not in seen:
-            seen.add(item_id)
-            item_id = parent[item_id]
-        return item_id
-    return root
 
 
 def _share(n: int, of: int) -> float | None:

@@ -97,19 +97,28 @@ def duplicated_tasks(ctx: Context):
 
 def _claims(ctx: Context, u: Unit) -> str | None:
     """The words by which the progress says the task is done, if any."""
-    for flag in u.entry.flags:
-        if flag.get("name") in ("已完成", "超过目标"):
-            return flag.get("quote") or flag["name"]
     text = u.entry.text
+    for flag in u.entry.flags:
+        span = flag.get("span") or (0, 0)
+        if flag.get("name") in ("已完成", "超过目标") and not _about_parts(ctx, _clause(text, span[0], span[1])):
+            return flag.get("quote") or flag["name"]
     for word in ctx.terms["completion_claims"]:
         at = text.find(word)
         if at >= 0 and not _hedged(ctx, text, at):
             return word
     for word in ctx.terms["completion_claims_end"]:
         for m in re.finditer(re.escape(word) + r"(?=[，。；;,]|$)", text):
-            if not _hedged(ctx, text, m.start()):
+            if not _hedged(ctx, text, m.start()) and not _about_parts(ctx, _clause(text, m.start(), m.end())):
                 return word
     return None
+
+
+def _about_parts(ctx: Context, clause: str) -> bool:
+    """龙马大道…整治工程、小田溪社区…综合整治项目已完工 / 其中3个项目已建成: named parts of the task are done,
+    which says nothing against a figure that falls short. 15个乡镇、街道已全部完成 still claims the whole."""
+    if any(w in clause for w in ctx.terms["completion_whole_words"]):
+        return False
+    return "、" in clause or any(w in clause for w in ctx.terms["completion_part_words"])
 
 
 def _hedged(ctx: Context, text: str, at: int) -> bool:

@@ -22,7 +22,8 @@ PATTERN_KEYS = {"id", "find", "regex", "replace", "severity", "message", "not_be
 LIST_KEYS = ("not_before", "not_after", "except", "must_fire", "must_not_fire")
 TERM_KEYS = {
     "placeholders": "文字列表", "share_words": "文字列表", "not_share_words": "文字列表", "forecast_words": "文字列表",
-    "stall_words": "文字列表", "completion_claims": "文字列表", "completion_claims_end": "文字列表", "duplicate_word_except": "文字列表",
+    "stall_words": "文字列表", "completion_claims": "文字列表", "completion_claims_end": "文字列表", "completion_part_words": "文字列表",
+    "completion_whole_words": "文字列表", "duplicate_word_except": "文字列表",
     "measure_units": "文字列表", "unit_suffixes": "文字列表", "unit_generic_prefixes": "文字列表",
     "unit_distinct": "成对的文字列表",
 }

@@ -65,7 +65,6 @@ def build_result(ws: Workspace, period: str, tp: float, judgements: list, histor
 
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:
-    """result.json bytes. pretty: exactly what `duban check` writes (engine/outputs/json.py: indent 2), which
-    goes through json's pure-Python encoder (~4× slower); the national run writes the same content
-    compact, through json's C encoder."""
+    """result.json bytes. pretty: exactly what `duban check` writes (the same function, engine/outputs/json.py);
+    otherwise the same content compact, through json's C encoder."""
     return json_bytes(result) if pretty else compact_json_bytes(result)

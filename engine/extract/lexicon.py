@@ -97,6 +97,12 @@ class Lexicon:
     period_words: tuple = (None, {})
     steps: dict[str, list] = field(default_factory=dict)  # file → finders.plan of its patterns
     raw: dict[str, list[dict]] = field(default_factory=dict)  # file -> entries (for tests)
+    # derived tables, computed once at load (finish()): matching and number reading look them up per text
+    prefixable: frozenset = frozenset()  # unit names that take 万/亿
+    generic_families: frozenset = frozenset()  # families of generic verbs (实现, 达到, 新增 …)
+    verb_rungs: dict[str, int] = field(default_factory=dict)  # stage word → rank (开工 2 … 投用 5)
+    qualifier_after_re: re.Pattern | None = None  # 以上, 以内, 左右 … right after a figure
+    qualifier_before_re: re.Pattern | None = None  # 不低于, 约, 突破 … ending right before a figure
 
 
 def alternation(words) -> str:
@@ -200,7 +206,7 @@ def _load_units(lx: Lexicon, entries: list[dict]) -> None:
                                                        u.kind, u.cn_ok))
     lx.units = base
     lx.unit_alt = alternation(base)
-    lx.prefixable = {u.name for u in prefixable}  # type: ignore[attr-defined]
+    lx.prefixable = frozenset(u.name for u in prefixable)
 
 
 def _load_verbs(lx: Lexicon, entries: list[dict]) -> None:
@@ -312,7 +318,20 @@ def load_lexicon(directory: Path | str | None = None) -> Lexicon:
     for e in lx.stages + lx.flags + lx.periods:
         e.firsts = [first_chars(r.pattern) for r in e.regexes]
     lx.steps = {"stages": plan(lx.stages), "flags": plan(lx.flags), "periods": plan(lx.periods)}
+    _derived_tables(lx)
     return lx
+
+
+def _derived_tables(lx: Lexicon) -> None:
+    lx.generic_families = frozenset(v.family for v in lx.verbs.values() if v.generic and v.family)
+    rungs: dict[str, int] = {}
+    for e in lx.raw.get("stages", []):
+        for w in e.get("words", []) or []:
+            rungs.setdefault(w, e.get("rank"))
+    lx.verb_rungs = rungs
+    lx.qualifier_after_re = re.compile(alternation(lx.markers["qualifier_after"]))
+    # searched from a few characters before a figure up to it: the leftmost hit ending there is the longest word
+    lx.qualifier_before_re = re.compile("(?:" + alternation(lx.markers["qualifier_before"]) + r")\Z")
 
 
 @lru_cache(maxsize=1)

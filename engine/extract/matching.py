@@ -40,14 +40,6 @@ def _period_month(period: str | None) -> int | None:
         return None
 
 
-def _generic(lx: Lexicon) -> set[str]:
-    g = getattr(lx, "_generic_families", None)
-    if g is None:
-        g = {v.family for v in lx.verbs.values() if v.generic and v.family}
-        lx._generic_families = g  # type: ignore[attr-defined]
-    return g
-
-
 def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     """None if m can measure t, else the Chinese reason why not."""
     if m["kind"] not in _KINDS.get(t["kind"], ()):
@@ -55,7 +47,7 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     if convert(lx, 1.0, m["unit"], t["unit"]) is None:
         return "单位不可换算"
     tf, mf = t.get("verb_family"), m.get("verb_family")
-    gen = _generic(lx)
+    gen = lx.generic_families
     tv, mv = lx.verbs.get(t.get("verb") or ""), lx.verbs.get(m.get("verb") or "")
     related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
     if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
@@ -78,14 +70,7 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
 
 def rung(lx: Lexicon, verb: str | None) -> int | None:
     """The stage a verb names (开工 2 … 完工/建成 4 … 投用 5), from the stage lexicon; None for 新建, 完成…"""
-    table = getattr(lx, "_verb_rungs", None)
-    if table is None:
-        table = {}
-        for e in lx.raw.get("stages", []):
-            for w in e.get("words", []) or []:
-                table.setdefault(w, e.get("rank"))
-        lx._verb_rungs = table  # type: ignore[attr-defined]
-    return table.get(verb) if verb else None
+    return lx.verb_rungs.get(verb) if verb else None
 
 
 def mark_copies(targets: list[dict], measures: list[dict], text: str) -> list[dict]:
@@ -162,7 +147,7 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
     items = sorted({m["item"] for m in measures if m.get("item")})
     aligned = len(quantified) > 1 and len(items) >= len(quantified)
     pairs, why_not = [], {}
-    gen = _generic(lx)
+    gen = lx.generic_families
     for k, i in enumerate(quantified):
         t = targets[i]
         tobj = t.get("object") or ""

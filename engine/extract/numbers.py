@@ -30,7 +30,7 @@ def normalize(text: str) -> str:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     start: int  # span of the whole expression (qualifiers included)
     end: int
@@ -70,18 +70,6 @@ def number_regex(lx_id: int, unit_alt: str) -> re.Pattern:
     return re.compile(rf"(?=[\d{_CN_DIGITS}百])(?:(?:{num}|{cn}){tail}|{pct})")
 
 
-def _qualifier_regexes(lx: Lexicon):
-    cached = getattr(lx, "_qual_cache", None)
-    if cached is None:
-        from .lexicon import alternation
-        after = re.compile(alternation(lx.markers["qualifier_after"]))
-        before = {w: d for w, d in lx.markers["qualifier_before"].items()}
-        maxlen = max((len(w) for w in before), default=0)
-        cached = (after, before, maxlen)
-        lx._qual_cache = cached  # type: ignore[attr-defined]
-    return cached
-
-
 # Numeral runs longer than any real figure. number_regex retries such a run from each of its
 # characters, consuming the rest of the run each time (quadratic: 20,000 digits took minutes), so
 # they are blanked out before the search and never read as quantities. Below these lengths the
@@ -102,7 +90,9 @@ def _blank_long_runs(norm: str) -> str:
 def scan(norm: str, lx: Lexicon) -> list[Quantity]:
     """Every number that carries a known unit, in text order."""
     rx = number_regex(id(lx), lx.unit_alt)
-    q_after, q_before, q_max = _qualifier_regexes(lx)
+    q_after, q_before = lx.qualifier_after_re, lx.qualifier_before_re
+    after_dir, before_dir = lx.markers["qualifier_after"], lx.markers["qualifier_before"]
+    q_max = max(map(len, before_dir), default=0)
     out: list[Quantity] = []
     # the match's groups are text of norm (a match never spans a blanked run); the checks on the
     # characters around it read norm itself
@@ -142,15 +132,15 @@ def scan(norm: str, lx: Lexicon) -> list[Quantity]:
         if a1 or a2:
             qualifier, direction = "以上", "以上"  # 90余场, 12370万余元
         qa = q_after.match(norm, end)
-        if qa:
-            qualifier = qa.group()
-            direction = lx.markers["qualifier_after"][qualifier]
-            end = qa.end()
         start = ns
-        for k in range(min(q_max, ns) if qa is None else 0, 0, -1):  # 控制在3‰以内: 以内 wins
-            w = norm[ns - k:ns]
-            if w in q_before:
-                qualifier, direction, start = w, q_before[w], ns - k
-                break
+        if qa:  # 控制在3‰以内: 以内 wins over a word before
+            qualifier = qa.group()
+            direction = after_dir[qualifier]
+            end = qa.end()
+        elif ns and q_max:
+            qb = q_before.search(norm, ns - min(q_max, ns), ns)  # the leftmost hit is the longest word
+            if qb:
+                qualifier = qb.group()
+                direction, start = before_dir[qualifier], qb.start()
         out.append(Quantity(start, end, ns, value, unit, qualifier, direction))
     return out

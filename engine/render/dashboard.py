@@ -39,6 +39,31 @@ class ShareChart:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """What the 判定依据 cell shows: the figure the status came from, not always the completion ratio.
+    kind: ratio (完成率 against 时序进度), growth (增速 against its target), words (a reported fact with no
+    figure: the rule's title), none (nothing judged by a figure)."""
+    kind: str
+    value: float | None = None
+    mark: float | None = None  # the dashed line: time progress, or the growth target
+    text: str = ""
+
+    def width(self, full: int) -> str:
+        """Bar length in px: a ratio of 1, or the growth target, is the whole bar (longer values are capped)."""
+        scale = self.mark if self.kind == "growth" else 1.0
+        share = (self.value or 0.0) / scale if scale and scale > 0 else 0.0
+        return f"{full * min(max(share, 0.0), 1.0):.1f}"
+
+    def mark_at(self, full: int) -> str:
+        return f"{full * (1.0 if self.kind == 'growth' else min(max(self.mark or 0.0, 0.0), 1.0)):.1f}"
+
+
+# evidence values that mean a finding was decided by a figure of this kind
+_RATIO_KEYS = {"ratio", "shortfall", "lead", "time_progress"}
+_GROWTH_KEYS = {"growth_shortfall", "growth_actual", "growth_target"}
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     period: str
     total: int
@@ -118,6 +143,41 @@ def unit_trends(ctx: RenderContext) -> tuple:
     return tuple(trends)
 
 
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def decided(item, metrics: dict, time_progress: float) -> Decided:
+    """The figure that decided item's status: the first finding of the item's own status (most severe first),
+    read by which values its evidence carries; with no such finding, the ratio, else the growth, else nothing."""
+    tp = item.time_progress if item.time_progress is not None else time_progress
+    growth = Decided("growth", metrics.get("growth_actual"), metrics.get("growth_target"))
+    if growth.value is not None and growth.mark is not None:
+        growth = Decided("growth", growth.value, growth.mark,
+                         f"增速{_fmt(growth.value)}%，目标{_fmt(growth.mark)}%")
+    else:
+        growth = None
+    ratio = Decided("ratio", item.ratio, tp) if item.ratio is not None else None
+    for finding in item.issues:
+        keys = set(finding.values)
+        if keys & _GROWTH_KEYS and growth:
+            return growth
+        if keys & _RATIO_KEYS and ratio:
+            return ratio
+        if not keys:
+            return Decided("words", text=finding.title)
+    return ratio or growth or Decided("none")
+
+
+def decided_figures(ctx: RenderContext) -> dict:
+    metrics = {raw["id"]: raw.get("metrics") or {} for raw in (*ctx.result["tasks"], *ctx.result["indicators"])}
+    return {item.id: decided(item, metrics.get(item.id, {}), ctx.time_progress) for item in (*ctx.tasks, *ctx.indicators)}
+
+
+def footer_facts(ctx: RenderContext) -> str:
+    """The technical provenance, for the collapsed footer: clerks read the header, auditors open this."""
+    return (f"数据目录 {ctx.workspace} · 报告期 {ctx.period} · 数据截至 {ctx.as_of} · 规则摘要 {ctx.rules_digest} · "
+            f"数据摘要 {ctx.data_digest} · 判定引擎 {ctx.engine}")
 
 
 def dashboard_extras(ctx: RenderContext) -> dict:
@@ -126,4 +186,4 @@ def dashboard_extras(ctx: RenderContext) -> dict:
     return {"report_tasks": report_order(ctx.tasks), "report_indicators": report_order(ctx.indicators),
             "share_charts": share_charts(ctx), "unit_trends": trends,
             "trend_periods": tuple(p.period for p in trends[0].points) if trends else (),
-            "status_rank": STATUS_RANK}
+            "status_rank": STATUS_RANK, "decided": decided_figures(ctx), "footer_facts": footer_facts(ctx)}

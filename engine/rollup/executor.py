@@ -10,27 +10,26 @@ from typing import Iterator
 
 from ..errors import InputError
 from .collect import Job
+from .judge import judge_workspace
 
 EXECUTORS = ("serial", "dask")
 
 
-def judge(job: Job, rules_dir, engine: str) -> tuple[dict, str | None]:
-    from ..check import run_check
-    from ..lock import workspace_lock
-    from .collect import rows_of
-
-    with workspace_lock(job.path):  # an import running meanwhile is waited for, as duban check does
-        run = run_check(job.path, job.period, rules_dir, engine)
-    return rows_of(run.result, job), run.engine_notice
-
-
-def serial(todo: list[Job], rules_dir, engine: str) -> Iterator[tuple[Job, dict, str | None]]:
+def by_workspace(todo: list[Job]) -> list[list[Job]]:
+    """The jobs in groups of one workspace each (job order kept): a workspace's facts are read once for all its periods."""
+    groups: dict[str, list[Job]] = {}
     for job in todo:
-        yield (job, *judge(job, rules_dir, engine))
+        groups.setdefault(job.workspace, []).append(job)
+    return list(groups.values())
+
+
+def serial(todo: list[Job], rules_dir, engine: str, digest: str | None = None) -> Iterator[tuple[Job, dict, str | None]]:
+    for group in by_workspace(todo):
+        yield from judge_workspace(group, rules_dir, engine, digest)
 
 
 def on_dask(todo: list[Job], rules_dir, engine: str, scheduler: str | None = None,
-            workers: int | None = None) -> Iterator[tuple[Job, dict, str | None]]:
+            workers: int | None = None, digest: str | None = None) -> Iterator[tuple[Job, dict, str | None]]:
     """Connects (or starts the LocalCluster) before returning, so a bad address fails before any file is written."""
     if not todo:
         return iter(())
@@ -50,14 +49,26 @@ def on_dask(todo: list[Job], rules_dir, engine: str, scheduler: str | None = Non
         cluster = LocalCluster(n_workers=workers or min(2, os.cpu_count() or 1), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
-    futures = client.map(judge, todo, rules_dir=None if rules_dir is None else str(rules_dir), engine=engine, pure=False)
-    return _in_order(todo, futures, client, cluster)
+    return _in_order(by_workspace(todo), client, cluster, dict(rules_dir=None if rules_dir is None else str(rules_dir),
+                                                           engine=engine, digest=digest))
 
 
-def _in_order(todo, futures, client, cluster) -> Iterator[tuple[Job, dict, str | None]]:
+AHEAD = 8  # workspaces submitted ahead of the one being written: the workers stay busy, the results held stay few
+
+
+def _in_order(groups, client, cluster, options: dict) -> Iterator[tuple[Job, dict, str | None]]:
+    """Results in job order, with at most AHEAD workspaces submitted and not yet taken (a future dropped
+    once taken, so the cluster frees its result): memory stays bounded however many workspaces there are."""
+    from collections import deque
+
+    pending: deque = deque()
     try:
-        for job, future in zip(todo, futures):
-            yield (job, *future.result())
+        for group in groups:
+            pending.append(client.submit(judge_workspace, group, pure=False, **options))
+            if len(pending) >= AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     finally:
         client.close()
         if cluster is not None:

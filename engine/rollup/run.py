@@ -43,7 +43,8 @@ def rollup(paths: list[str], patterns: list[str], out: Path, db: Path | None = N
     wanted = {(j.workspace, j.period) for j in jobs}
     report.removed = sorted(k for k in stored if k not in wanted)
     if todo or report.removed:
-        judged = on_dask(todo, rules_dir, engine, scheduler, workers) if executor == "dask" else serial(todo, rules_dir, engine)
+        judged = (on_dask(todo, rules_dir, engine, scheduler, workers, rules_digest) if executor == "dask"
+                  else serial(todo, rules_dir, engine, rules_digest))
         writer = store.Writer(db)
         try:
             for ws, period in report.removed:

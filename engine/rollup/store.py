@@ -75,7 +75,11 @@ def stored_keys(db: Path) -> dict[tuple[str, str], str]:
 
 
 class Writer:
-    """Replaces the rows of one workspace-period at a time; creates the schema on first use."""
+    """Replaces the rows of workspace-periods; creates the schema on first use. `replace` only collects: every
+    BATCH workspace-periods (and at close) their old rows are deleted and the new ones appended in one
+    transaction, one DataFrame per table — not one insert per workspace-period."""
+
+    BATCH = 100
 
     def __init__(self, db: Path):
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -84,25 +88,49 @@ class Writer:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [SCHEMA])
         for name, columns in TABLES.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+        self.keys: list[tuple[str, str]] = []
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
 
     def delete(self, workspace: str, period: str) -> None:
         for name in TABLES:
             self.con.execute(f"DELETE FROM {name} WHERE workspace = ? AND period = ?", [workspace, period])
 
     def replace(self, workspace: str, period: str, rows: dict[str, list[dict]]) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-        self.delete(workspace, period)
+        self.keys.append((workspace, period))
         for name in TABLES:
-            if rows.get(name):
-                frame = pd.DataFrame(rows[name])
-                self.con.register("incoming", frame)
-                self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-                self.con.unregister("incoming")
+            self.rows[name] += rows.get(name) or []
+        if len(self.keys) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        keys, rows = self.keys, self.rows
+        self.keys, self.rows = [], {name: [] for name in TABLES}  # taken first: a failed batch is not retried at close
+        if not keys:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.register("replaced", pd.DataFrame(keys, columns=["workspace", "period"]))
+            for name in TABLES:
+                self.con.execute(f"DELETE FROM {name} USING replaced r WHERE {name}.workspace = r.workspace "
+                                 f"AND {name}.period = r.period")
+            for name in TABLES:
+                if rows[name]:
+                    self.con.register("incoming", pd.DataFrame(rows[name]))
+                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+                    self.con.unregister("incoming")
+            self.con.unregister("replaced")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
         self.con.execute("COMMIT")
 
     def close(self) -> None:
-        self.con.execute("CHECKPOINT")
-        self.con.close()
+        """Writes what is collected (after a failure too: those workspace-periods were judged), then checkpoints."""
+        try:
+            self.flush()
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -18,19 +18,41 @@ class ExampleOutcome:
     example: str
     expected: bool
     fired: bool
+    detail: str | None = None  # a text example (task + progress): what the pipeline gave, in Chinese
 
     @property
     def passed(self) -> bool:
         return self.expected == self.fired
 
+    def line(self) -> str:
+        mark = "通过" if self.passed else "失败"
+        if self.detail is not None:
+            return f"{mark}  {self.rule_id}.{self.example}  文字示例：{self.detail}"
+        return f"{mark}  {self.rule_id}.{self.example}  期望{'触发' if self.expected else '不触发'}，实际{'触发' if self.fired else '不触发'}"
 
-def run_examples(book: Rulebook) -> list[ExampleOutcome]:
+
+def run_examples(book: Rulebook, text: bool = True) -> list[ExampleOutcome]:
+    """Every fact example; with text, every task + progress example through the whole pipeline too."""
     out = []
     for rule in book.rules:
         for ex in rule.examples:
             record = {k: v for k, v in ex.fact.items() if v is not None}
             fired = fires(rule, record)
             out.append(ExampleOutcome(rule.id, ex.name, ex.expect, fired))
+    if text:
+        out.extend(run_text_examples(book))
+    return out
+
+
+def run_text_examples(book: Rulebook) -> list[ExampleOutcome]:
+    from ..evaluate.plain import PlainEvaluator
+    from .text_examples import run_text_example
+
+    evaluator, out = PlainEvaluator(book.rules), []
+    for rule in book.rules:
+        for ex in getattr(rule, "text_examples", ()):
+            passed, detail = run_text_example(book, rule.id, ex, evaluator)
+            out.append(ExampleOutcome(rule.id, ex.name, True, passed, detail))
     return out
 
 
@@ -38,6 +60,8 @@ def coverage_lines(book: Rulebook, outcomes: list[ExampleOutcome]) -> list[str]:
     """What the passing examples leave untested, in three lines: rules without a firing or a
     non-firing example; statuses no example produces; numeric parameters no example sits exactly on
     (where < and <= differ). Word-list parameters are not counted: any one word proves little."""
+    texts = [o for o in outcomes if o.detail is not None]
+    outcomes = [o for o in outcomes if o.detail is None]
     passed = [o for o in outcomes if o.passed]
     fires = {o.rule_id for o in passed if o.expected}
     quiet = {o.rule_id for o in passed if not o.expected}
@@ -76,4 +100,9 @@ def coverage_lines(book: Rulebook, outcomes: list[ExampleOutcome]) -> list[str]:
         lines.extend(untouched)
     elif names:
         lines.append(f"参数边界：{len(names)} 个数值参数（{'、'.join(names)}）均有示例恰好落在边界上")
+    if texts:
+        with_text = {o.rule_id for o in texts if o.passed}
+        lacking = [r.id for r in book.rules if r.id not in with_text]
+        lines.append(f"文字示例（任务原文 + 进展原文，走完整流程）：{len(texts)} 个，{len(with_text)} 条规则有通过的文字示例"
+                     + (f"；缺少：{'、'.join(lacking)}" if lacking else "；每条规则都有"))
     return lines

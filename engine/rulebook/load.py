@@ -11,13 +11,15 @@ import hashlib
 import string
 from pathlib import Path
 
-from ..errors import Collector, InputError, RuleError
+from ..errors import Collector, InputError, Problem, RuleError
 from ..resources import shipped
 from ..yamlio import load_yaml_text, where
+from .fact_check import ExprError, contradictions, looks_like_expr, param_expr
 from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .hints import fullwidth_hint, key_hint, refine_yaml_problem, show, suggest
 from .ir import SEVERITIES, STATUSES_INDICATOR, STATUSES_TASK, Example, Rule, Rulebook
 from .load_conditions import BAD, GROUP_ALIASES, OP_ALIASES, REGEX_META, ConditionReader, coerce, item_where, type_hint
+from .text_examples import read_text_example
 from .load_params import PARAM_TYPES, load_params, read_params, read_source, unused_near_misses
 
 __all__ = ["load_rulebook", "load_params", "default_rules_dir", "OP_ALIASES", "GROUP_ALIASES", "REGEX_META", "PARAM_TYPES"]
@@ -78,6 +80,7 @@ class _RuleReader(ConditionReader):
         if not isinstance(data.get("description", ""), str):
             self.err("description（说明）应为文字", where(data, "description"), hint="整段文字，含冒号时请加引号")
         kinds = self.applies_to(data)
+        self.rule_id = rid if isinstance(rid, str) else ""
         when = None
         if "when" in data:
             when = self.condition(data["when"], where(data, "when"))
@@ -185,6 +188,7 @@ class _RuleReader(ConditionReader):
     # ------------------------------------------------------------ examples
     def examples(self, raw, data, kinds) -> list[Example]:
         out, names = [], set()
+        self.text_examples = []  # task + progress examples (text_examples.py), run through the whole pipeline
         if raw is None:
             return out
         if not isinstance(raw, list):
@@ -202,6 +206,11 @@ class _RuleReader(ConditionReader):
             if name in names:
                 self.err(f"示例名「{name}」重复", where(node, "name"))
             names.add(name)
+            if "task" in node or "progress" in node:
+                text = read_text_example(self, node, at, kinds, name)
+                if text is not None:
+                    self.text_examples.append(text)
+                continue
             expect = node.get("expect")
             fires = EXPECT.get(expect) if isinstance(expect, str) else None  # [fire] / {} are not keys: never hash them
             if "expect" not in node:
@@ -239,6 +248,13 @@ class _RuleReader(ConditionReader):
                     self.err(f"示例字段「{key}」应为 task 或 indicator，实为「{show(fact[key])}」", where(fact, key))
                     ok = False
                     continue
+            if looks_like_expr(value) and FIELDS[name].type == "num":  # "{tolerance} + 0.01": stays on the edge when tuned
+                try:
+                    value = param_expr(value, self.params)
+                except ExprError as exc:
+                    self.err(f"示例字段「{key}」：{exc}", where(fact, key), hint="如 \"{tolerance}\"、\"{tolerance} + 0.01\"、\"0.75 - {tolerance}\"")
+                    ok = False
+                    continue
             typed = coerce(value, FIELDS[name].type) if value is not None else None
             if typed is BAD:
                 self.err(f"示例字段「{key}」应为{TYPE_ZH[FIELDS[name].type]}，实为「{show(value)}」", where(fact, key),
@@ -247,6 +263,10 @@ class _RuleReader(ConditionReader):
                 continue
             clean[name] = typed
         clean.setdefault("kind", kinds[0] if kinds else "task")
+        for problem in contradictions(clean) if ok else ():
+            self.err(f"{self.rule_id} 的示例「{node.get('name') or '（未命名）'}」的事实自相矛盾：{problem}", where(node, "fact"),
+                     hint="按 derive 的定义改正这些数字，或只写与本规则有关的字段")
+            ok = False
         return clean if ok else None
 
 
@@ -304,7 +324,10 @@ def load_rulebook(directory: str | Path, params_text: str | None = None) -> Rule
             seen.setdefault(rid.strip(), path.name)
         if rule is not None:
             rule.param_refs = tuple(reader.param_refs)  # read by examples.coverage_lines
+            rule.text_examples = reader.text_examples
             rules.append(rule)
+    rules, table_problems = _with_tables(root, rules, seen, referenced, params, params_raw, params_path, reported, bad_params, digest)
+    errors.problems.extend(table_problems)
     for name, guess in unused_near_misses(params_raw, referenced):
         errors.add(f"参数「{name}」没有被任何规则引用", file=str(params_path), **where(params_raw, name),
                    hint=f"是否想写「{guess}」？新参数请在规则中用 {{param: {name}}} 引用，暂不用的请以 x_ 开头")
@@ -317,6 +340,30 @@ def load_rulebook(directory: str | Path, params_text: str | None = None) -> Rule
     lexicon = root / "lexicon"
     return Rulebook(directory=str(root), rules=rules, params=params, digest="sha256:" + digest.hexdigest()[:16],
                     lexicon_dir=str(lexicon) if lexicon.is_dir() else None)
+
+
+def _with_tables(root, rules, seen, referenced, params, params_raw, params_path, reported, bad_params, digest):
+    """Rule files and decision-table rows (rules/tables/, tables.py) as one list in id order; (rules, problems)."""
+    from .tables import load_tables, table_files
+
+    def make_reader(path):
+        reader = _RuleReader(path, params, params_raw, str(params_path), reported)
+        reader.bad_params = bad_params
+        return reader
+
+    for path in table_files(root):
+        digest.update(b"tables/" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    tables, problems = load_tables(root, _read_rule_file, make_reader)
+    keyed = [(Path(r.file).stem, r) for r in rules]
+    for table in tables:
+        for meta, rule in table.rows:
+            referenced |= rule.referenced
+            if rule.id in seen:
+                problems.append(Problem(f"规则编号「{rule.id}」重复：{seen[rule.id]} 已使用", file=meta.file, line=meta.line, col=meta.col,
+                                        hint="决策表的行编号与规则文件的 id 都是规则编号，全库唯一"))
+            seen.setdefault(rule.id, f"{Path(meta.file).name} 第 {meta.number} 行")
+            keyed.append((rule.id, rule))
+    return [r for _, r in sorted(keyed, key=lambda kr: kr[0])], problems
 
 
 def default_rules_dir() -> Path:

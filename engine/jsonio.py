@@ -1,0 +1,59 @@
+"""JSON out, byte for byte as `json.dumps(obj, ensure_ascii=False, indent=2) + "\\n"` (UTF-8), through orjson.
+
+The standard library's indented encoder is pure Python (~80 µs for one result.json item); orjson writes the same
+bytes ~10× faster except in these cases, which go to the standard library instead (same bytes, same errors):
+
+- a float with 1e-10 < |x| < 1e-4 (orjson writes 0.00001 / 1e-7 where Python writes 1e-05 / 1e-07);
+- a non-finite float (orjson writes null where Python writes NaN / Infinity);
+- anything orjson refuses: a non-str dict key, an int outside 64 bits, a subclass of str/int/dict/list, a float
+  subclass (numpy), a date or dataclass (Python raises TypeError for the last two, and so does this function),
+  a lone surrogate (UnicodeEncodeError, as before).
+
+Floats are found by one walk over the containers (the only values orjson can write differently); the walk costs
+less than a tenth of the standard encoder. Tested byte for byte in tests/test_render_machine.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+
+_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS
+            | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+_SMALL = 1e-4  # below this Python writes an exponent (1e-05) that orjson writes differently
+_TINY = 1e-10  # at and below it both write the same exponent (1e-10, 5e-324)
+
+
+def _orjson_safe(obj) -> bool:
+    """False when a float in obj would come out of orjson differently from Python's repr."""
+    stack = [obj]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind is dict:
+            extend(value.values())
+        elif kind is list or kind is tuple:
+            extend(value)
+        elif kind is float:
+            if value - value != 0.0:  # inf - inf and nan - nan are nan
+                return False
+            size = value if value > 0.0 else -value
+            if _TINY < size < _SMALL:
+                return False
+    return True
+
+
+def _stdlib(obj) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def pretty_json_bytes(obj) -> bytes:
+    """`json.dumps(obj, ensure_ascii=False, indent=2) + "\\n"` encoded as UTF-8, faster."""
+    if not _orjson_safe(obj):
+        return _stdlib(obj)
+    try:
+        return orjson.dumps(obj, option=_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: see the module docstring; the standard encoder decides
+        return _stdlib(obj)

@@ -1,0 +1,113 @@
+"""Reports that split their prose into 工作进展 | 存在问题 | 下步打算, and indicator tables that give the growth its
+own column (指标名称 | 单位 | 年度目标 | 1-10月完成 | 同比增长（%）): 存在问题 is part of the report (it is where many
+reports say why a task lags), 下步打算 is named and left out of the judgement, a growth column becomes the
+growth the rules compare."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.import_headers import header_field
+from engine.import_rows import growth_sentence, report_text
+
+from .conftest import run_cli
+from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.mark.parametrize("header, field", [
+    # hand-written spellings
+    ("存在问题", "problems"), ("存在的问题", "problems"), ("困难和问题", "problems"), ("主要问题", "problems"),
+    ("存在问题及原因", "problems"), ("下步打算", "next_steps"), ("下一步工作计划", "next_steps"),
+    ("下步工作措施", "next_steps"), ("同比增长（%）", "growth"), ("增速", "growth"), ("1-10月增速（%）", "growth"),
+    ("比上年增长(%)", "growth"), ("同比±%", "growth"),
+    # the report itself, with its problems or plans in the same column
+    ("工作进展及存在问题", "progress"), ("进展情况和下步打算", "progress"),
+    # an indicator's name met while scanning for the header row, and a target
+    ("地区生产总值增速（%）", None), ("规上工业增加值增长（%）", None), ("增长目标", "text"),
+])
+def test_header_roles(header, field):
+    assert header_field(header) == field
+
+
+def test_growth_cells_read_as_the_report_would_write_them():  # hand-written
+    assert growth_sentence("-3.4") == "同比下降3.4%"
+    assert growth_sentence("5.1") == "同比增长5.1%"
+    assert growth_sentence("+2") == "同比增长2%"
+    assert growth_sentence("增长6.2%") == "增长6.2%"
+    assert growth_sentence("3.0%") == "同比增长3.0%"
+
+
+def test_report_text_joins_the_columns():  # hand-written
+    assert report_text("已建成充电桩260个", "", "选址难、电力增容慢。", "") == "已建成充电桩260个。存在问题：选址难、电力增容慢。"
+    assert report_text("1.05", "3.2", "", "万人") == "1.05万人。同比增长3.2%"
+    assert report_text("", "-2.1", "", "%") == "同比下降2.1%"
+    assert report_text("已完成。", "", "无", "") == "已完成。"
+    assert report_text("5.1", "", "", "%") == "5.1", "a bare figure alone is read through the indicator's name"
+    assert report_text("", "", "", "") is None
+
+
+def _run(tmp_path, book, period, year):
+    ws, out = tmp_path / "ws", tmp_path / "out"
+    imported = run_cli("import", book, "--into", ws, "--region", "某区", "--year", year, "--period", period)
+    assert imported.returncode == 0, imported.stderr
+    checked = run_cli("check", ws, "--period", period, "--out", out, "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    return imported, json.loads((out / "result.json").read_text(encoding="utf-8"))
+
+
+def test_fuling_problems_split_into_their_own_column_judge_the_same(tmp_path, fuling_result):
+    """Fuling's Q3 report writes 存在问题：… inside the progress; the same words in a 存在问题 column must give the
+    same statuses (序号 2, 12, 24, 77, 108, 201: 严重滞后 on growth, 滞后 on a 通报 or a stop, and one 正常)."""
+    rows = []
+    for task in fuling_result["tasks"]:
+        text = task.get("progress_text") or ""
+        for marker in ("存在问题：", "主要问题："):
+            if marker in text:
+                before, after = text.split(marker, 1)
+                rows.append((task["seq"], task["text"], before, after, task["status"]))
+                break
+    assert len(rows) >= 6
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["序号", "重点任务", "牵头单位", "工作进展", "存在问题", "下步打算"])
+    for seq, text, before, after, _ in rows:
+        sheet.append([seq, text, "区发展改革委", before, after, "持续推进。"])
+    book = tmp_path / "split.xlsx"
+    wb.save(book)
+    imported, result = _run(tmp_path, book, "2023-09", "2023")
+    assert "「下步打算」是下步工作安排，不参与判定" in imported.stdout + imported.stderr
+    judged = {t["seq"]: t["status"] for t in result["tasks"]}
+    assert judged == {seq: status for seq, *_, status in rows}
+    assert {"严重滞后", "滞后", "正常"} <= set(judged.values())
+
+
+# hand-written: a district's 1-10月 monthly report, indicator figures in their own cells
+INDICATORS = [  # 指标名称, 单位, 年度目标, 1-10月完成, 同比增长（%）, expected
+    ("地区生产总值", "%", "6", "", "5.6", "符合预期"),
+    ("社会消费品零售总额", "%", "8", "", "9.2", "符合预期"),
+    ("规模以上工业增加值", "%", "7", "", "2.3", "不达预期"),
+    ("外贸进出口总额", "%", "5", "", "-3.4", "不达预期"),
+    ("新增城镇就业", "万人", "1.2", "1.05", "", "符合时间节点要求"),
+]
+
+
+def test_indicator_figures_in_their_own_columns_are_all_judged(tmp_path):
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.title = "主要经济指标"
+    sheet.append(["2025年主要经济指标完成情况（1-10月）"])
+    sheet.append(["指标名称", "单位", "年度目标", "1-10月完成", "同比增长（%）", "责任单位"])
+    for name, unit, target, done, growth, _ in INDICATORS:
+        sheet.append([name, unit, target, done, growth, "区统计局"])
+    book = tmp_path / "indicators.xlsx"
+    wb.save(book)
+    imported, result = _run(tmp_path, book, "2025-10", "2025")
+    assert "无法识别" not in imported.stdout + imported.stderr
+    judged = {i["name"].split("（")[0]: i["status"] for i in result["indicators"]}
+    assert judged == {name: expected for name, *_, expected in INDICATORS}
+    gdp = next(i for i in result["indicators"] if i["name"].startswith("地区生产总值"))
+    assert gdp["metrics"]["growth_target"] == 6.0 and gdp["metrics"]["growth_actual"] == 5.6
