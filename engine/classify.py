@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from functools import lru_cache
+from typing import NamedTuple
 
 from .derive import Derived
 from .evaluate.keywords import find_keyword
@@ -35,7 +36,7 @@ def render_message(template: str, values: dict) -> str:
 
 
 def _keyword_evidence(rule: Rule, record: dict, evidence: dict) -> dict | None:
-    for leaf in _plan(rule)[4]:
+    for leaf in _plan(rule).contains:
         if leaf.field == "flags":  # a list of flag names, not text: quote the progress clause the flag was found in
             flag = _flag_evidence(leaf, record, evidence)
             if flag:
@@ -61,14 +62,23 @@ def _flag_evidence(leaf: Leaf, record: dict, evidence: dict) -> dict | None:
     return None
 
 
-_PLANS: dict[int, tuple] = {}  # id(rule) → plan; the plan holds the rule, so the id cannot be reused
+class RulePlan(NamedTuple):
+    """What make_finding needs from a rule, computed once per rule."""
+
+    rule: Rule
+    fields: list[str]  # the fields the condition reads, in order
+    compared: list[str]  # those shown as evidence values (not the texts)
+    thresholds: dict  # "field op" → constant
+    contains: list[Leaf]  # the keyword leaves, whose match is quoted
+    pieces: tuple  # the message template, parsed
 
 
-def _plan(rule: Rule) -> tuple:
-    """What make_finding needs from a rule, computed once per rule: (rule, fields, compared fields,
-    thresholds, contains leaves, message pieces)."""
+_PLANS: dict[int, RulePlan] = {}  # id(rule) → plan; the plan holds the rule, so the id cannot be reused
+
+
+def _plan(rule: Rule) -> RulePlan:
     plan = _PLANS.get(id(rule))
-    if plan is None or plan[0] is not rule:
+    if plan is None or plan.rule is not rule:
         if len(_PLANS) > 4096:  # rulebooks loaded again and again (tests, fuzz): keep the cache bounded
             _PLANS.clear()
         fields = rule.fields()
@@ -77,7 +87,7 @@ def _plan(rule: Rule) -> tuple:
                       for leaf in leaves if leaf.op not in ("exists", "contains")}
         contains = [leaf for leaf in leaves if isinstance(leaf, Leaf) and leaf.op == "contains"]
         compared = [n for n in fields if n not in ("text", "progress")]
-        plan = _PLANS[id(rule)] = (rule, fields, compared, thresholds, contains, _parsed(rule.message))
+        plan = _PLANS[id(rule)] = RulePlan(rule, fields, compared, thresholds, contains, _parsed(rule.message))
     return plan
 
 

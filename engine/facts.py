@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Collector, InputError
+from .extract.shapes import MEASURE_DEFAULTS, TARGET_DEFAULTS
 # one reading of periods and dates for every door (re-exported: derive, import, audit and cli import them from here)
-from .statuses import ALL_STATUSES
 from .periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
+from .statuses import ALL_STATUSES
 from .yamlio import LocDict, load_yaml, where
 
 
@@ -46,9 +47,6 @@ READING_FIELDS = {
     "quote": str, "context": str, "role": str, "forecast": bool, "cumulative": bool, "name": str, "rank": int,
     "percent": _NUM, "label": str, "end_month": int, "end_day": int, "data_period": dict,
 }
-_COMMON = dict.fromkeys(("quantity", "unit", "verb", "verb_family", "object", "direction", "kind", "quote", "span"))
-TARGET_DEFAULTS = _COMMON | {"kind": "qualitative"}  # derive reads a target without kind as qualitative
-MEASURE_DEFAULTS = _COMMON | {"data_period": None, "forecast": False, "cumulative": False}
 
 
 def is_free_key(key) -> bool:

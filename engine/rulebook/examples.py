@@ -84,7 +84,7 @@ def coverage_lines(book: Rulebook, outcomes: list[ExampleOutcome]) -> list[str]:
         facts_by_rule.setdefault(o.rule_id, []).append(examples[(o.rule_id, o.example)].fact)
     uses: dict[tuple[str, str], list[str]] = {}  # (param, field) -> rule ids
     for rule in book.rules:
-        for field, op, pname in getattr(rule, "param_refs", ()):
+        for field, op, pname in rule.param_refs:
             value = book.params.get(pname)
             if op in BOUNDARY_OPS and isinstance(value, (int, float)) and not isinstance(value, bool):
                 uses.setdefault((pname, field), []).append(rule.id)

@@ -78,6 +78,7 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     file: str | None = None
     line: int | None = None
+    param_refs: tuple = ()  # ((field, op, param), …): the parameters the condition uses, for examples coverage
 
     def fields(self) -> list[str]:
         seen = []
