@@ -10,7 +10,6 @@ named `note`, `备注` or starting with `x_`.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from .errors import Collector, InputError
 from .extract.shapes import MEASURE_DEFAULTS, TARGET_DEFAULTS
 # one reading of periods and dates for every door (re-exported: derive, import, audit and cli import them from here)
 from .periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
+from .rulebook.hints import suggest
 from .statuses import ALL_STATUSES
 from .yamlio import LocDict, load_yaml, where
 
@@ -128,8 +128,7 @@ def _check_keys(node: LocDict, allowed: dict, errors: Collector, context: str) -
     for key in node:
         if key in allowed or is_free_key(key):
             continue
-        guess = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
-        hint = f"是否想写「{guess[0]}」？" if guess else f"可用的键：{'、'.join(allowed)}；自定义备注请用 note 或 x_ 开头"
+        hint = suggest(key, allowed, cutoff=0.6) or f"可用的键：{'、'.join(allowed)}；自定义备注请用 note 或 x_ 开头"
         errors.add(f"{context}中有未知的键「{key}」", field=str(key), hint=hint, **where(node, key))
 
 
@@ -212,9 +211,8 @@ def _check_quantified(node: dict, label: str, errors: Collector) -> bool:
 
     units = get_lexicon().unit_names
     if node.get("unit") not in units:
-        guess = difflib.get_close_matches(str(node.get("unit")), list(units), n=1)
         errors.add(f"{label} 的单位「{node.get('unit')}」不在词库中", field="unit",
-                   hint=f"是否想写「{guess[0]}」？" if guess else "单位见 rules/lexicon/units.yaml", **where(node, "unit"))
+                   hint=suggest(node.get("unit"), units, cutoff=0.6) or "单位见 rules/lexicon/units.yaml", **where(node, "unit"))
         return False
     return True
 
@@ -331,8 +329,7 @@ def load_progress(path: str | Path, known_ids: set[str] | None = None) -> Progre
 def _load_entry(parent, item_id, node, errors: Collector, known_ids) -> Entry | None:
     pos = where(parent, item_id)
     if known_ids is not None and item_id not in known_ids:
-        guess = difflib.get_close_matches(str(item_id), sorted(known_ids), n=1)
-        errors.add(f"进展条目「{item_id}」在计划中不存在", field="entries", hint=f"是否想写「{guess[0]}」？" if guess else None, **pos)
+        errors.add(f"进展条目「{item_id}」在计划中不存在", field="entries", hint=suggest(item_id, sorted(known_ids), cutoff=0.6), **pos)
         return None
     if isinstance(node, str):  # shorthand: id: progress text
         return Entry(id=str(item_id), text=node, line=pos.get("line"))

@@ -14,12 +14,12 @@ escalation. Expired and unused waivers are reported so none lingers unnoticed.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Collector, InputError
 from .periods import date_problem, valid_date
+from .rulebook.hints import suggest
 from .yamlio import load_yaml, where
 
 KEYS = ("item", "rule", "until", "reason", "approver", "note")
@@ -54,8 +54,7 @@ def load_waivers(ws_path: Path, item_ids: set[str], rule_ids: set[str]) -> list[
             continue
         for key in node:
             if key not in KEYS:
-                guess = difflib.get_close_matches(str(key), KEYS, n=1)
-                errors.add(f"豁免中有未知的键「{key}」", field=str(key), hint=f"是否想写「{guess[0]}」？" if guess else None, **where(node, key))
+                errors.add(f"豁免中有未知的键「{key}」", field=str(key), hint=suggest(key, KEYS, cutoff=0.6), **where(node, key))
         values = {k: node.get(k) for k in KEYS}
         for key in ("item", "rule", "until", "reason", "approver"):
             if not isinstance(values[key], str) or not values[key].strip():
@@ -63,8 +62,7 @@ def load_waivers(ws_path: Path, item_ids: set[str], rule_ids: set[str]) -> list[
         if isinstance(values["item"], str) and values["item"] not in item_ids:
             errors.add(f"编号「{values['item']}」在计划中不存在", field="item", **where(node, "item"))
         if isinstance(values["rule"], str) and values["rule"] not in rule_ids:
-            guess = difflib.get_close_matches(values["rule"], sorted(rule_ids), n=1)
-            errors.add(f"规则「{values['rule']}」不存在", field="rule", hint=f"是否想写「{guess[0]}」？" if guess else None, **where(node, "rule"))
+            errors.add(f"规则「{values['rule']}」不存在", field="rule", hint=suggest(values["rule"], sorted(rule_ids), cutoff=0.6), **where(node, "rule"))
         until_ok = valid_date(values["until"])
         if isinstance(values["until"], str) and values["until"].strip() and not until_ok:
             # 2023-02-30 or ２０２３-12-31 would compare as text and count as expired or unused, silently

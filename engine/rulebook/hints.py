@@ -24,8 +24,9 @@ YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
 ZH_BOOLS = {"是": True, "否": False}
 
 
-def suggest(word, options) -> str | None:
-    guess = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.5)
+def suggest(word, options, cutoff: float = 0.5) -> str | None:
+    """是否想写「…」？ with the closest option, or None: the one place a misspelt name gets its hint."""
+    guess = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=cutoff)
     return f"是否想写「{guess[0]}」？" if guess else None
 
 
