@@ -10,17 +10,11 @@ from pathlib import Path
 
 import click
 
-from .cli_options import echo_engine_notice, engine_option, output_dir
+from .cli_options import echo_engine_notice, engine_option, fail_with, output_dir
+from .cli_report import check_lines, import_lines
 from .cli_zh import ZhGroup
-from .errors import DubanError, printable
+from .errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_OK, DubanError, printable
 from .progress import quiet_option
-
-EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def _fail(exc: DubanError) -> None:
-    click.echo(f"错误：\n{exc.format()}" if len(exc.problems) > 1 else f"错误：{exc.format()}", err=True)
-    sys.exit(exc.exit_code)
 
 
 class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
@@ -30,7 +24,7 @@ class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
         try:
             return super().invoke(ctx)
         except DubanError as exc:
-            _fail(exc)
+            fail_with(exc)
         except click.exceptions.Exit:
             raise
         except (click.ClickException, click.exceptions.Abort):
@@ -74,30 +68,8 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
     report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
                           dry_run=dry_run, force=force, column_map=list(column_map))
 
-    def say(line: str) -> None:  # cells and file names are the user's text: no escape sequence reaches the terminal
+    for line in import_lines(report, dry_run):  # cells and file names are the user's text: no escape sequence reaches the terminal
         click.echo(printable(line))
-
-    for line in report.lines:
-        say(line)
-    for line in report.warnings:
-        say(f"注意：{line}")
-    if report.unmatched:
-        say(f"未能对应到计划中已有条目、作为新条目导入的 {len(report.unmatched)} 行：")
-        for line in report.unmatched:
-            say(f"  {line}")
-    if report.stats:
-        say("统计：" + report.stats_text())
-    if report.diff:
-        say(f"{'将要' if dry_run else '已'}更改 {len(report.diff)} 处：")
-        for line in report.diff[:200]:
-            say(f"  {line}")
-        if len(report.diff) > 200:
-            say(f"  ……另有 {len(report.diff) - 200} 处")
-    verb = "将写入" if dry_run else "已写入"
-    for path in report.changed:
-        say(f"{verb} {path}")
-    if not report.changed:
-        say("没有变化。")
 
 
 @main.command("check")
@@ -114,6 +86,7 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     from .check import run_check
     from .facts import period_months
     from .lock import workspace_lock
+    from .cli_report import lagging_tasks
     from .render import DEFAULT_FORMATS, parse_formats, write_outputs
 
     period_months(period)
@@ -124,21 +97,10 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
         echo_engine_notice(run.engine_notice)
         target = output_dir(out_dir, result["workspace"], period)
         written = write_outputs(result, target, fmts, Path(workspace))
-    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
-    click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
-    click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))
-    if result["indicators"]:
-        click.echo("指标：" + "，".join(f"{k} {v}" for k, v in i.items()))
-    folders: dict[Path, int] = {}
-    for path in written:
-        if path.parent == target:
-            click.echo(f"已写出 {path}")
-        else:
-            folders[path.parent] = folders.get(path.parent, 0) + 1
-    for folder, count in folders.items():
-        click.echo(f"已写出 {folder}/（{count} 份）")
-    if fail_on_lagging and (t.get("滞后", 0) + t.get("严重滞后", 0)) > 0:
-        sys.exit(EXIT_LAGGING)
+    for line in check_lines(result, written, target):
+        click.echo(line)
+    if fail_on_lagging and lagging_tasks(result):
+        sys.exit(EXIT_FOUND)
 
 
 @main.command("demo")
@@ -228,7 +190,7 @@ def rules_test_cmd(rules_dir):
     for line in coverage_lines(book, outcomes):
         click.echo(line)
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_FOUND)
 
 
 @rules_group.command("diff")
