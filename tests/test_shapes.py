@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import facts
 from engine.derive import derive_workspace
 from engine.extract import read_progress, read_targets, shapes
-from engine.facts import Entry, Item, Plan, Progress, Workspace, load_workspace
+from engine.facts import MEASURE_DEFAULTS, TARGET_DEFAULTS, Entry, Item, Plan, Progress, Workspace, load_workspace
 from engine.rulebook.fields import FIELDS
 from engine.rulebook.load import default_rules_dir, load_rulebook
 
@@ -63,7 +62,7 @@ def test_extracted_readings_have_the_declared_shapes(fuling):
 
 
 def test_facts_defaults_come_from_the_shapes():
-    assert facts.TARGET_DEFAULTS is shapes.TARGET_DEFAULTS and facts.MEASURE_DEFAULTS is shapes.MEASURE_DEFAULTS
+    assert TARGET_DEFAULTS is shapes.TARGET_DEFAULTS and MEASURE_DEFAULTS is shapes.MEASURE_DEFAULTS
     assert set(shapes.MEASURE_DEFAULTS) <= set(shapes.keys(shapes.Measure))
 
 
