@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..statuses import LAGGING, OK, UNCLEAR
 
 # official words → the class duban's statuses are compared in
-LAGGING_WORDS = LAGGING + ("未依时序推进", "未实现依时序推进", "未完成", "lagging")
+BEHIND_WORDS = LAGGING + ("未依时序推进", "未实现依时序推进", "未完成", "lagging")
 NORMAL_WORDS = OK + ("依时序推进", "完成", "normal", "done")
 UNSURE_WORDS = (UNCLEAR,)
 SEQ_HEADERS = ("seq", "序号", "编号", "id")
@@ -42,7 +42,7 @@ class KeyRow:
 def official_class(word: str | None) -> str:
     """滞后 / 正常 / 待核实, or the word itself (e.g. an approved change) — a class of its own."""
     w = (word or "").strip().replace("“", "").replace("”", "").replace('"', "")
-    if w in LAGGING_WORDS:
+    if w in BEHIND_WORDS:
         return "滞后"
     if w in NORMAL_WORDS:
         return "正常"
