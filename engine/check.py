@@ -41,9 +41,19 @@ def data_digest(ws_path: Path, period: str) -> str:
 
 
 def judge_period(ws: Workspace, period: str, book: Rulebook, evaluator, waived: dict | None = None) -> tuple[list[Judgement], float]:
-    derived, tp = derive_workspace(ws, period, book.params)
-    fired = evaluator.evaluate([d.record for d in derived])
-    return classify(derived, fired, book, waived), tp
+    return judge_periods(ws, [period], book, evaluator, waived)[0]
+
+
+def judge_periods(ws: Workspace, periods: list[str], book: Rulebook, evaluator, waived: dict | None = None) -> list[tuple]:
+    """judge_period for each period, with one evaluator call for all of them (durable_rules starts its worker and
+    builds its rulesets once, not once per period); a record's firings do not depend on the others in the batch."""
+    derived = [derive_workspace(ws, period, book.params) for period in periods]
+    fired = evaluator.evaluate([d.record for items, _ in derived for d in items])
+    out, pos = [], 0
+    for items, tp in derived:
+        out.append((classify(items, fired[pos:pos + len(items)], book, waived), tp))
+        pos += len(items)
+    return out
 
 
 def load_inputs(workspace, period: str, rules_dir) -> tuple[Rulebook, Workspace]:
@@ -81,6 +91,9 @@ def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers:
 
     history = []
     earlier_periods = sorted(p for p in ws.progress if p < period)
+    todo = [p for p in earlier_periods + [period] if (p, waived_key) not in memo]
+    for p, judgement in zip(todo, judge_periods(ws, todo, book, evaluator, active) if todo else []):
+        memo[(p, waived_key)] = judgement
     for earlier in track(earlier_periods, f"判定此前 {len(earlier_periods)} 个报告期"):
         history.append((earlier, {j.derived.item.id: j.status for j in judged(earlier)[0]}))
     judgements, tp = judged(period)

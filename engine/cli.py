@@ -80,25 +80,31 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 @click.option("--format", "formats", default=None, help="输出格式，逗号分隔（默认见 engine/render 的 DEFAULT_FORMATS）")
 @engine_option()
 @click.option("--fail-on-lagging", is_flag=True, help="有滞后任务时以退出码 1 结束")
+@click.option("--date", "memo_date", help="报告的成文日期 YYYY-MM-DD（默认为数据截止日期；只用于报告和通知单的落款）")
 @quiet_option
-def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging):
+def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging, memo_date=None):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
+    from . import facts_cache
     from .check import run_check
     from .facts import period_months
     from .lock import workspace_lock
     from .cli_report import lagging_tasks
-    from .render import DEFAULT_FORMATS, parse_formats, write_outputs
+    from .render import DEFAULT_FORMATS, parse_date, parse_formats, write_outputs
+    from .render.memo_dates import date_warnings
 
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
-    with workspace_lock(workspace):
+    memo_date = parse_date(memo_date) if memo_date else None
+    with workspace_lock(workspace), facts_cache.writing():  # parsed facts cached once the outputs are written
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
         echo_engine_notice(run.engine_notice)
         target = output_dir(out_dir, result["workspace"], period)
-        written = write_outputs(result, target, fmts, Path(workspace))
+        written = write_outputs(result, target, fmts, Path(workspace), memo_date)
     for line in check_lines(result, written, target):
         click.echo(line)
+    for line in date_warnings(result, memo_date) if {"md", "docx", "html"} & set(fmts) else []:
+        click.echo(f"注意：{line}")
     if fail_on_lagging and lagging_tasks(result):
         sys.exit(EXIT_FOUND)
 
@@ -215,7 +221,7 @@ def _register_commands() -> None:
     from .audit.command import audit_cmd
     from .bench.command import bench_cmd
     from .rollup.command import query_cmd, rollup_cmd
-    from .rulebook.commands import export_params_cmd, import_params_cmd
+    from .rulebook.commands import export_params_cmd, export_table_cmd, import_params_cmd, import_table_cmd
 
     main.add_command(audit_cmd)
     main.add_command(bench_cmd)
@@ -223,6 +229,8 @@ def _register_commands() -> None:
     main.add_command(query_cmd)
     rules_group.add_command(export_params_cmd)
     rules_group.add_command(import_params_cmd)
+    rules_group.add_command(export_table_cmd)
+    rules_group.add_command(import_table_cmd)
 
 
 _register_commands()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import extract
 from .derive_words import add_word_readings
@@ -45,8 +46,13 @@ def time_progress(period: str, as_of: str | None, params: dict) -> float:
     return round(month / 12, 4)
 
 
+@lru_cache(maxsize=64)
+def _month(period: str) -> int:
+    return period_months(period)[1]  # a bad period raises each time (exceptions are not cached)
+
+
 def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst") -> Derived:
-    _, month = period_months(period)
+    month = _month(period)
     record: dict = {"kind": item.kind, "text": item.text, "month": month, "time_progress": tp}
     evidence: dict = {}
     text = (entry.text if entry else "") or ""

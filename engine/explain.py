@@ -8,8 +8,9 @@ from .errors import InputError
 from .evaluate.keywords import find_keyword
 from .evaluate.plain import holds, leaf_holds
 from .evaluate.walk import ConditionVisitor
-from .rulebook.fields import FIELDS
+from .rulebook.fields import FIELDS, resolve_field
 from .rulebook.ir import All, Any_, Leaf, Not
+from .rulebook.table_cells import PARAM
 from .values import explain_value as _show
 
 OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
@@ -85,7 +86,7 @@ def explain(run: CheckRun, ref: str) -> dict:
             "rule": rule.id, "title": rule.title, "version": rule.version, "fired": finding is not None,
             "status": rule.status, "trace": trace(rule.when, record),
             "message": finding.message if finding else None, "evidence": finding.evidence if finding else None,
-            "waived": finding.waived if finding else None,
+            "waived": finding.waived if finding else None, "table": table_row(rule, record, run.rulebook.params),
         })
     precedence = run.rulebook.params["status_precedence" if derived.item.kind == "task" else "indicator_precedence"]
     return {
@@ -94,15 +95,44 @@ def explain(run: CheckRun, ref: str) -> dict:
         "record": {k: v for k, v in record.items() if k not in ("text", "progress")},
         "matches": derived.matches, "status": judgement.status, "status_reason": judgement.status_reason,
         "precedence": precedence, "rules": rules,
+        "decided_by": [r["table"] | {"rule": r["rule"]} for r in rules
+                       if r["fired"] and r["table"] and r["status"] == judgement.status and not r["waived"]],
     }
+
+
+def table_row(rule, record: dict, params: dict) -> dict | None:
+    """For a decision-table row (rulebook/tables.py): the table, the row number and each cell with the value
+    compared — the trace a decision-table engine gives. None for a rule written as its own file."""
+    row = getattr(rule, "table_row", None)
+    if row is None:
+        return None
+    cells = []
+    for column, cell in row.cells.items():
+        if cell is None or cell == "":
+            continue
+        spec = FIELDS.get(resolve_field(column) or "")
+        value = record.get(spec.name) if spec else None
+        resolved = PARAM.sub(lambda m: _show(params.get(m.group(1))), str(cell))
+        cells.append({"column": column, "cell": cell, "resolved": resolved if resolved != str(cell) else None, "value": value})
+    return {"table": row.table, "file": row.file, "row": row.number, "line": row.line, "policy": row.policy, "cells": cells,
+            "outcome": row.outcome}
+
+
+def _cells_text(table: dict) -> str:
+    parts = []
+    for c in table["cells"]:
+        shown = f"{c['cell']}（即 {c['resolved']}）" if c["resolved"] else str(c["cell"])
+        parts.append(f"{c['column']} {shown}，实际 {_show(c['value'])}")
+    return "；".join(parts)
 
 
 def explain_text(data: dict, show_all: bool = False) -> str:
     """The verdict first, then the rules that fired with their evidence, then the record; rules that did
     not fire only with show_all (a task is tested by ~30 rules, most of which say nothing about it)."""
-    lines = [f"判定：{data['status']}（{data['status_reason']}）",
-             f"{data['id']}（序号 {data['seq'] or '—'}）{data['text']}",
-             f"进展：{data['progress_text'] or '（本期未报送）'}", ""]
+    lines = [f"判定：{data['status']}（{data['status_reason']}）"]
+    for t in data.get("decided_by") or []:
+        lines.append(f"依据：决策表「{t['table']}」第 {t['row']} 行（{t['rule']}）：{_cells_text(t)} → {data['status']}")
+    lines += [f"{data['id']}（序号 {data['seq'] or '—'}）{data['text']}", f"进展：{data['progress_text'] or '（本期未报送）'}", ""]
     fired = [rule for rule in data["rules"] if rule["fired"]]
     lines.append(f"触发的规则（{len(fired)} 条）：" if fired else "没有规则触发。")
     for rule in fired:
@@ -129,6 +159,9 @@ def _rule_lines(rule: dict) -> list[str]:
     if rule["waived"]:
         head += f"（已豁免至 {rule['waived']['until']}：{rule['waived']['reason']}）"
     lines = [f"[{head}] {rule['rule']} v{rule['version']} {rule['title']}" + (f" → {rule['status']}" if rule["status"] else "")]
+    if rule.get("table"):
+        t = rule["table"]
+        lines.append(f"    决策表「{t['table']}」第 {t['row']} 行（{t['file']}:{t['line']}，命中策略 {t['policy']}）：{_cells_text(t)}")
     lines.extend(f"    {t['text']}" for t in rule["trace"])
     if rule["fired"]:
         lines.append(f"    发现：{rule['message']}")

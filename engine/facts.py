@@ -368,13 +368,15 @@ def load_workspace(path: str | Path) -> Workspace:
     plan_path = root / "plan.yaml"
     if not plan_path.exists():
         raise InputError("工作区缺少 plan.yaml", file=str(root), hint="先用 duban import 导入计划或进展表")
-    plan = load_plan(plan_path)
+    from .facts_cache import cached_load  # parsed facts kept in <workspace>/.duban/cache/, checked when read back
+
+    plan = cached_load(root, "plan", plan_path, lambda: load_plan(plan_path))
     ids = {item.id for item in plan.items()}
     progress = {}
     problems = []
     for file in sorted((root / "progress").glob("*.yaml")):
         try:
-            loaded = load_progress(file, ids)
+            loaded = cached_load(root, "progress", file, lambda file=file: load_progress(file, ids), ids)
             progress[loaded.period] = loaded
         except InputError as exc:
             problems.extend(exc.problems)

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import yaml
@@ -153,6 +154,9 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+_UMASK_LOCK = threading.Lock()
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename: readers see the old or the new file, never half."""
     path = Path(path)
@@ -160,8 +164,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes 0600 files; keep the old file's mode, or what the umask gives a new file
-        umask = os.umask(0)
-        os.umask(umask)
+        with _UMASK_LOCK:  # reading the umask sets it for a moment: threads writing outputs must not see the 0
+            umask = os.umask(0)
+            os.umask(umask)
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

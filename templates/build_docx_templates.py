@@ -1,4 +1,6 @@
 """Builds templates/memo.docx and templates/notice.docx (docxtpl templates) with GB/T 9704-2012 styles.
+The memo's sentences come from memo.prose (engine/render/memo_prose.py) and its annex columns from
+engine/render/memo_view.py ANNEXES, the same as memo.md and memo.html; the annexes are one landscape section.
 
 Run from the repository root:  .venv/bin/python templates/build_docx_templates.py
 Staff may instead edit the .docx in Word/WPS: keep the {{ … }} / {%p … %} / {%tr … %} tags (docs/templates.md).
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION_START  # noqa: F401  (kept for staff extending the script)
+from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -23,6 +25,7 @@ from docx.shared import Mm, Pt
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from engine.render.memo_view import ANNEXES, MARGINS_MM  # noqa: E402
 from engine.render.repro import normalise_zip  # noqa: E402
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
@@ -31,13 +34,11 @@ BUILT = dt.datetime(2024, 1, 1)  # a fixed date: the template files are byte-for
 LINE = Pt(28)
 INDENT = Pt(32)  # two characters of 3号
 
-# column widths in mm; each table fills the 156 mm type area (210 - 28 - 26)
-TASK_COLUMNS = [("序号", 12, "{{ t.no }}"), ("工作任务", 40, "{{ t.text }}"), ("责任区领导", 15, "{{ t.leaders_text }}"),
-                ("责任单位", 20, "{{ t.lead_units_text }}"), ("配合单位", 20, "{{ t.coop_units_text }}"),
-                ("任务进展情况", 49, "{{ t.progress_text }}")]
-INDICATOR_COLUMNS = [("序号", 12, "{{ t.no }}"), ("指标", 32, "{{ t.name }}"), ("全年目标", 22, "{{ t.annual_target_text or '—' }}"),
-                     ("责任单位", 22, "{{ t.lead_units_text }}"), ("完成情况", 48, "{{ t.progress_text }}"),
-                     ("评价", 20, "{{ t.status }}")]
+# column widths in mm; the notice's table fills the 156 mm type area (210 - 28 - 26); the memo's annexes are
+# landscape, 237 mm wide (297 - 30 - 30), their columns in engine/render/memo_view.py ANNEXES
+TABLE_PT = 9  # 小五 in the annex tables, exact 11-pt lines: the Fuling memo's 195 tasks fit in 25 pages
+TABLE_LINE = Pt(11)
+CELL_MARGIN_MM = 1.2  # left and right inside a cell (Word's default is 1.9 mm)
 NOTICE_COLUMNS = [("序号", 12, "{{ loop.index }}"), ("工作任务", 36, "{{ t.text }}"), ("进展情况", 42, "{{ t.progress_text or '未报送' }}"),
                   ("督查发现", 42, "{% for f in t.issues %}{{ f.message }}{% if not loop.last %}；{% endif %}{% endfor %}"),
                   ("判定", 24, "{{ t.status }}{% if t.escalation %}（{{ t.escalation }}）{% endif %}")]
@@ -120,6 +121,13 @@ def setup_styles(doc) -> None:
           align=WD_ALIGN_PARAGRAPH.CENTER)
     style(doc, "表头", "GWCellHead", base="表格文字", font=HEITI, size=10.5, first_line=0, line=None,
           align=WD_ALIGN_PARAGRAPH.CENTER)
+    # the memo's annex tables: smaller type, exact lines (the office's own annexes use 小五 / 五号)
+    style(doc, "附表文字", "GWAnnexCell", size=TABLE_PT, first_line=0, line=TABLE_LINE, align=WD_ALIGN_PARAGRAPH.LEFT)
+    style(doc, "附表居中", "GWAnnexCellCenter", base="附表文字", size=TABLE_PT, first_line=0, line=TABLE_LINE,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    style(doc, "附表表头", "GWAnnexHead", base="附表文字", font=HEITI, size=TABLE_PT + 1, first_line=0, line=TABLE_LINE,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    style(doc, "说明", "GWNote", size=14, line=Pt(24))
     style(doc, "表后正文", "GWAfterTable", before=8)
     style(doc, "Footer", font=SONGTI, size=14, first_line=0, line=None)
 
@@ -193,28 +201,24 @@ def mark_header_row(row) -> None:
         trpr.append(el)
 
 
-def table(doc, columns, loop: str) -> None:
+def table(doc, columns, loop: str, cell="表格文字", center="表格居中", head_style="表头") -> None:
     """Header row (repeats on every page) + a docxtpl row loop: {%tr for %} / data row / {%tr endfor %}."""
     t = doc.add_table(rows=4, cols=len(columns))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    tblpr = t._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    t.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/>: the widths below hold
     for i, (head, width, cell_text) in enumerate(columns):
         t.columns[i].width = Mm(width)
         for r in range(4):
             t.cell(r, i).width = Mm(width)
         t.cell(0, i).paragraphs[0].text = head
-        t.cell(0, i).paragraphs[0].style = "表头"
+        t.cell(0, i).paragraphs[0].style = head_style
         t.cell(0, i).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        centered = head in ("序号", "评价", "判定", "责任区领导")
+        centered = head in ("序号", "评价", "判定", "责任区领导", "责任领导")
         t.cell(2, i).paragraphs[0].text = cell_text
-        t.cell(2, i).paragraphs[0].style = "表格居中" if centered else "表格文字"
+        t.cell(2, i).paragraphs[0].style = center if centered else cell
         for r in (1, 3):
-            t.cell(r, i).paragraphs[0].style = "表格文字"
+            t.cell(r, i).paragraphs[0].style = cell
     mark_header_row(t.rows[0])
     t.cell(1, 0).paragraphs[0].text = f"{{%tr for t in {loop} %}}"
     t.cell(3, 0).paragraphs[0].text = "{%tr endfor %}"
@@ -238,61 +242,90 @@ def new_document():
 def build_memo():
     doc = new_document()
     doc.core_properties.title = "督查报告模板"
+    p = "memo.prose"
     para(doc, "{{ title }}", "公文标题")
-    para(doc, "现将{{ year }}年{{ region }}政府工作报告重点任务{{ period_label }}推进情况报告如下。")
+    para(doc, f"{{{{ {p}.intro }}}}")
     para(doc, "一、总体情况", "Heading 1")
-    para(doc, "{{ counts.tasks_total }}项重点工作任务中，{{ counts.tasks_normal }}项正常推进，{{ counts.tasks_lagging }}项推进较为滞后"
-              "{% if counts.tasks_unclear %}，{{ counts.tasks_unclear }}项进展情况需进一步核实{% endif %}。正常推进的任务中，"
-              "已完成{{ counts.tasks_done }}项、超时序推进{{ counts.tasks_ahead }}项；推进较为滞后的任务中，严重滞后{{ counts.tasks_serious }}项。")
-    tag(doc, "{%p if indicators %}")
-    para(doc, "{{ counts.indicators_total }}项主要指标中，{{ counts.indicators_met }}项符合预期，{{ counts.indicators_missed }}项不达预期，"
-              "{{ counts.indicators_on_schedule }}项符合时间节点要求{% if counts.indicators_unclear %}，"
-              "{{ counts.indicators_unclear }}项需进一步核实{% endif %}（详见附件1）。")
+    para(doc, f"{{{{ {p}.tasks_overview }}}}")
+    tag(doc, f"{{%p if {p}.indicators_overview %}}")
+    para(doc, f"{{{{ {p}.indicators_overview }}}}")
+    tag(doc, "{%p endif %}")
+    tag(doc, f"{{%p if {p}.note %}}")
+    para(doc, f"{{{{ {p}.note }}}}", "说明")
     tag(doc, "{%p endif %}")
     para(doc, "二、推进较为滞后的任务", "Heading 1")
-    tag(doc, "{%p for group in lagging_groups %}")
+    tag(doc, f"{{%p for group in {p}.lagging_groups %}}")
     para(doc, "（{{ loop.index | cn }}）{{ group.title }}", "Heading 2")
-    tag(doc, "{%p for task in group.tasks %}")
-    para(doc, "{{ task.lag_text }}（责任单位：{{ task.lead_units_text }}）{% if task.also_seqs %}（进展表序号{{ task.no }}、"
-              "{{ task.also_seqs | join('、') }}为同一任务）{% endif %}", bold_prefix="{{ loop.index }}.{{ task.text | sentence }}")
+    tag(doc, "{%p for item in group.items %}")
+    para(doc, "{{ item.body }}", bold_prefix="{{ item.lead }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not lagging_groups %}")
-    para(doc, "本期没有推进较为滞后的任务。")
+    tag(doc, f"{{%p if not {p}.lagging_groups %}}")
+    para(doc, f"{{{{ {p}.no_lagging }}}}")
     tag(doc, "{%p endif %}")
     para(doc, "三、主要指标完成情况", "Heading 1")
-    tag(doc, "{%p for ind in missed_indicators %}")
-    para(doc, "全年目标{{ ind.annual_target_text or '—' }}，{{ ind.lag_text }}（责任单位：{{ ind.lead_units_text }}）",
-         bold_prefix="{{ loop.index }}.{{ ind.name }}。")
+    tag(doc, f"{{%p for item in {p}.indicator_items %}}")
+    para(doc, "{{ item.body }}", bold_prefix="{{ item.lead }}")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not missed_indicators %}")
-    para(doc, "本期没有不达预期的主要指标。")
+    tag(doc, f"{{%p if not {p}.indicator_items %}}")
+    para(doc, f"{{{{ {p}.no_missed }}}}")
     tag(doc, "{%p endif %}")
     para(doc, "四、需进一步核实的事项", "Heading 1")
-    para(doc, "{% if unclear_tasks %}以下{{ unclear_tasks | length }}项任务本期进展无法判定，请责任单位补报可比的进展数据："
-              "{% else %}本期没有需进一步核实的任务。{% endif %}")
-    tag(doc, "{%p for task in unclear_tasks %}")
-    para(doc, "（{{ loop.index }}）{{ task.text | sentence }}（序号{{ task.no }}，责任单位：{{ task.lead_units_text }}）")
+    para(doc, f"{{{{ {p}.unclear_intro }}}}")
+    para(doc)
+    para(doc, f"附件：{{{{ {p}.attachments[0] }}}}", "附件说明")
+    tag(doc, f"{{%p for line in {p}.attachments[1:] %}}")
+    para(doc, "{{ line }}", "附件说明续行")
     tag(doc, "{%p endfor %}")
     para(doc)
-    para(doc, "附件：1.{{ year }}年{{ region }}主要指标{{ period_label }}完成情况表", "附件说明")
-    para(doc, "2.推进较为滞后的任务（{{ counts.tasks_lagging }}项）", "附件说明续行")
-    para(doc, "3.正常推进的任务（{{ counts.tasks_normal }}项）", "附件说明续行")
-    para(doc)
-    para(doc)
     para(doc, "{{ office }}", "落款")
-    para(doc, "{{ as_of_cn }}", "落款")
-    annex(doc, 1, "{{ year }}年{{ region }}主要指标{{ period_label }}完成情况表", INDICATOR_COLUMNS, "indicators")
-    annex(doc, 2, "推进较为滞后的任务（{{ lagging_tasks | length }}项）", TASK_COLUMNS, "lagging_tasks")
-    annex(doc, 3, "正常推进的任务（{{ normal_tasks | length }}项）", TASK_COLUMNS, "normal_tasks")
+    para(doc, "{{ memo.date_cn }}", "落款")
+    landscape(doc.add_section(WD_SECTION_START.NEW_PAGE))
+    for n, spec in enumerate(ANNEXES):
+        annex(doc, n, spec, first=n == 0)
     return doc
 
 
-def annex(doc, n, title, columns, rows):
-    para(doc, f"附件{n}", "附件标识")
-    para(doc, title, "附件标题")
-    table(doc, columns, rows)
-    para(doc, f"{{% if not {rows} %}}（无）{{% endif %}}", "表格文字")
+def landscape(sec) -> None:
+    """The annexes' section: A4 landscape, margins as ANNEXES' column widths assume (memo_view.MARGINS_MM)."""
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    m = MARGINS_MM
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(m["top"]), Mm(m["bottom"]), Mm(m["left"]), Mm(m["right"])
+    sec.header_distance, sec.footer_distance = Mm(10), Mm(10)
+
+
+def cell_margins(t, mm: float) -> None:
+    """w:tblCellMar: no space above and below a cell's text, `mm` left and right."""
+    mar = OxmlElement("w:tblCellMar")
+    for side, value in (("top", 0), ("left", mm), ("bottom", 0), ("right", mm)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(value * 1440 / 25.4)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    before_look(t._tbl.tblPr, mar)
+
+
+def before_look(tblpr, el) -> None:
+    """CT_TblPr is a sequence: tblLayout and tblCellMar come before tblLook, or Word reports the file as damaged."""
+    look = tblpr.find(qn("w:tblLook"))
+    if look is None:
+        tblpr.append(el)
+    else:
+        look.addprevious(el)
+
+
+def annex(doc, n, spec, first=False):
+    """附件N: label, title and a table whose columns (heads, widths, fields) come from ANNEXES."""
+    ref = f"memo.annexes[{n}]"
+    label = para(doc, f"{{{{ {ref}.label }}}}", "附件标识")
+    if first:  # the section break already starts a new page
+        label.paragraph_format.page_break_before = False
+    para(doc, f"{{{{ {ref}.title }}}}", "附件标题")
+    columns = [(c.head, c.width_mm, f"{{{{ t.{c.attr} or '—' }}}}") for c in spec.columns]
+    table(doc, columns, f"{ref}.rows", cell="附表文字", center="附表居中", head_style="附表表头")
+    cell_margins(doc.tables[-1], CELL_MARGIN_MM)
+    para(doc, f"{{% if not {ref}.rows %}}（无）{{% endif %}}", "附表文字")
 
 
 def build_notice():
@@ -307,7 +340,7 @@ def build_notice():
     para(doc, "请于{{ notice.reply_deadline_cn }}前将整改措施、推进计划和责任人书面报送{{ office }}。", "表后正文")
     para(doc)
     para(doc, "{{ office }}", "落款")
-    para(doc, "{{ as_of_cn }}", "落款")
+    para(doc, "{{ date_cn }}", "落款")
     return doc
 
 

@@ -215,3 +215,31 @@ def test_rendered_fuling_docx_memo_reconciles(tmp_path):
     result = run_cli("check", ws, "--period", PERIOD, "--out", tmp_path, "--format", "docx")
     assert result.returncode == 0, result.stderr
     assert _reconciliation_errors(run_audit(ws, PERIOD, memo=tmp_path / "memo.docx")) == []
+
+
+def test_audit_reads_counts_with_the_memos_own_phrases():
+    """engine/render/memo_prose.py's phrases are the audit's first keywords: each one reads as its statuses."""
+    from engine.audit.memo import _classify
+    from engine.render.memo_prose import INDICATOR_PHRASES, TASK_PHRASES
+
+    for domain, phrases in (("task", TASK_PHRASES), ("indicator", INDICATOR_PHRASES)):
+        for _, phrase, statuses in phrases:
+            assert _classify(phrase.removeprefix("项"), domain)[0] == statuses, phrase
+
+
+def test_a_wrong_unclear_count_in_the_rendered_memo_is_found(tmp_path):
+    """The rendered memo says 项需进一步核实 (not 需核实): the audit reads that count too, and its 附件4."""
+    from engine.render import render_outputs
+
+    tasks = TASKS + [{"id": "T006", "text": "新增城镇就业岗位6000个。", "progress": None, "seq": "6"}]  # hand-written
+    root = make_ws(tmp_path / "ws", tasks, INDICATORS)
+    result = run_check(root, PERIOD).result
+    md = render_outputs(result, ["md"], root)["memo.md"].decode("utf-8")
+    unclear = result["summary"]["tasks"]["待核实"]
+    assert f"{unclear}项需进一步核实" in md
+    path = tmp_path / "memo.md"
+    path.write_text(md, encoding="utf-8")
+    assert [f for f in memo_findings(run_audit(root, PERIOD, memo=path)) if f.severity == "error"] == []
+    path.write_text(md.replace(f"{unclear}项需进一步核实", f"{unclear + 2}项需进一步核实", 1), encoding="utf-8")
+    wrong = memo_findings(run_audit(root, PERIOD, memo=path), "A-MM-01")
+    assert wrong and "待核实" in wrong[0].message

@@ -65,8 +65,10 @@ def documented_fields() -> dict[str, set[str]]:
 
 
 def test_docs_list_every_context_field():
+    from engine.render.memo_view import DOCUMENTED as MEMO_DOCUMENTED
+
     docs = documented_fields()
-    for cls in DOCUMENTED:
+    for cls in DOCUMENTED + MEMO_DOCUMENTED:
         assert cls.__name__ in docs, f"docs/templates.md 缺少 {cls.__name__} 一节"
         fields = {f.name for f in dataclasses.fields(cls)}
         assert docs[cls.__name__] - fields == set(), f"{cls.__name__}: 文档中有、代码中没有的字段"

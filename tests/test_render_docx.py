@@ -16,9 +16,8 @@ from docx.shared import Mm, Pt
 from engine.render import write_outputs
 from engine.render.context import build_context
 
+from .test_memo_counts import OFFICE_HEADS  # one copy of the office's annex columns
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
-
-TASK_HEAD = ["序号", "工作任务", "责任区领导", "责任单位", "配合单位", "任务进展情况"]
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +37,21 @@ def close(a, b) -> bool:
 
 
 def test_page_and_margins(memo):
+    """The memo portrait (GB/T 9704 margins), the annexes one landscape section whose type area is as wide as
+    the annex columns add up to."""
+    from engine.render.memo_view import ANNEXES, MARGINS_MM, TYPE_WIDTH_MM
+
     _, doc, _ = memo
-    for sec in doc.sections:
-        assert close(sec.page_width, Mm(210)) and close(sec.page_height, Mm(297))
-        assert close(sec.top_margin, Mm(37)) and close(sec.bottom_margin, Mm(35))
-        assert close(sec.left_margin, Mm(28)) and close(sec.right_margin, Mm(26))
+    body, annexes = doc.sections
+    assert close(body.page_width, Mm(210)) and close(body.page_height, Mm(297))
+    assert close(body.top_margin, Mm(37)) and close(body.bottom_margin, Mm(35))
+    assert close(body.left_margin, Mm(28)) and close(body.right_margin, Mm(26))
+    assert annexes.orientation == docx.enum.section.WD_ORIENT.LANDSCAPE
+    assert close(annexes.page_width, Mm(297)) and close(annexes.page_height, Mm(210))
+    assert close(annexes.left_margin, Mm(MARGINS_MM["left"])) and close(annexes.top_margin, Mm(MARGINS_MM["top"]))
+    assert close(annexes.page_width - annexes.left_margin - annexes.right_margin, Mm(TYPE_WIDTH_MM))
+    for spec in ANNEXES:
+        assert sum(c.width_mm for c in spec.columns) == TYPE_WIDTH_MM, spec.title
 
 
 def test_language_is_zh_cn(memo):
@@ -91,51 +100,55 @@ def test_page_number_is_a_page_field(memo):
 
 
 def test_cover_text_counts(memo):
+    """The cover counts plan tasks (a task listed under several 序号 once), as the annexes list them."""
     _, doc, result = memo
     body = "\n".join(p.text for p in doc.paragraphs)
-    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
-    m = re.search(r"(\d+)项重点工作任务中，(\d+)项正常推进，(\d+)项推进较为滞后", body)
-    assert m and [int(x) for x in m.groups()] == [len(result["tasks"]), t["正常"] + t["超时序"] + t["已完成"],
-                                                   t["滞后"] + t["严重滞后"]]
+    c = build_context(result).memo.counts
+    m = re.search(r"(\d+)项重点工作任务中，(\d+)项正常推进，(\d+)项推进较为滞后，(\d+)项需进一步核实", body)
+    assert m and [int(x) for x in m.groups()] == [c.tasks_total, c.tasks_normal, c.tasks_lagging, c.tasks_unclear]
+    assert c.tasks_total == c.tasks_normal + c.tasks_lagging + c.tasks_unclear + c.tasks_adjusted
+    assert c.tasks_total < len(result["tasks"]), "Fuling lists some plan tasks twice"
+    i = result["summary"]["indicators"]
     m = re.search(r"(\d+)项主要指标中，(\d+)项符合预期，(\d+)项不达预期，(\d+)项符合时间节点要求", body)
     assert m and [int(x) for x in m.groups()] == [len(result["indicators"]), i["符合预期"], i["不达预期"], i["符合时间节点要求"]]
 
 
 def test_lagging_tasks_are_numbered_paragraphs(memo):
     _, doc, result = memo
-    ctx = build_context(result)
-    paragraphs = [p for p in doc.paragraphs if "（责任单位：" in p.text]
+    prose = build_context(result).memo.prose
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
-    assert headings == [f"（{'一二'[n]}）{g.title}" for n, g in enumerate(ctx.lagging_groups)]
-    for group in ctx.lagging_groups:
-        for n, task in enumerate(group.tasks, 1):
-            hit = [p for p in paragraphs if p.text.startswith(f"{n}.{task.text}")]
-            assert hit, task.text
-            assert task.lag_text in hit[0].text and f"（责任单位：{task.lead_units_text}）" in hit[0].text
-            assert hit[0].runs[0].bold  # 三级标题 "1.任务" in 仿宋 bold
+    assert headings == [f"（{'一二'[n]}）{g.title}" for n, g in enumerate(prose.lagging_groups)]
+    for group in prose.lagging_groups:
+        for item in group.items:
+            hit = [p for p in doc.paragraphs if p.text == item.text]
+            assert len(hit) == 1, item.text
+            assert hit[0].runs[0].bold and hit[0].runs[0].text == item.lead  # 三级标题 "1.任务" in 仿宋 bold
+            assert "（责任单位：" in item.body
 
 
 def test_annex_tables(memo):
+    """附件1–4 in the office's columns, one row per plan task, header row repeated on every page."""
     _, doc, result = memo
-    ctx = build_context(result)
-    assert len(doc.tables) == 3
-    indicators, lagging, normal = doc.tables
-    assert len(indicators.rows) == 1 + len(result["indicators"])
-    assert len(lagging.rows) == 1 + ctx.counts.tasks_lagging
-    assert len(normal.rows) == 1 + ctx.counts.tasks_normal
-    for table in (lagging, normal):
-        assert [c.text for c in table.rows[0].cells] == TASK_HEAD
-    for table in doc.tables:
+    memo_view = build_context(result).memo
+    assert len(doc.tables) == 4
+    for table, annex in zip(doc.tables, memo_view.annexes):
+        assert [c.text for c in table.rows[0].cells] == OFFICE_HEADS[annex.number]
+        assert len(table.rows) == 1 + len(annex.rows)
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None, "header row repeats on every page"
         assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in table.rows[1:])
-    assert [c.text for c in lagging.rows[1].cells][1] == ctx.lagging_tasks[0].text
+    lagging = doc.tables[1]
+    assert [r.cells[1].text for r in lagging.rows[1:]] == [t.text for t in memo_view.lagging]
+    merged = next(t for t in memo_view.lagging if t.also_seqs)
+    assert any(r.cells[0].text == merged.seqs_text and "、" in r.cells[0].text for r in lagging.rows)
 
 
 def test_each_annex_starts_a_new_page(memo):
     _, doc, _ = memo
     labels = [p for p in doc.paragraphs if re.fullmatch(r"附件\d", p.text)]
-    assert [p.text for p in labels] == ["附件1", "附件2", "附件3"]
-    for p in labels:
+    assert [p.text for p in labels] == ["附件1", "附件2", "附件3", "附件4"]
+    first_of_section = doc.sections[1].start_type == docx.enum.section.WD_SECTION_START.NEW_PAGE
+    assert first_of_section
+    for p in labels[1:]:
         assert p.paragraph_format.page_break_before or p.style.paragraph_format.page_break_before
 
 
@@ -159,7 +172,7 @@ def test_task_text_is_escaped_and_unit_names_are_safe(tmp_path, fuling_result):
     task["lead_units"] = ["../../etc/区交通局", "区/县 局"]
     write_outputs(hostile, tmp_path, ["docx"])
     doc = docx.Document(tmp_path / "memo.docx")
-    cells = [row.cells[1].text for row in doc.tables[1].rows]
+    cells = [row.cells[1].text for row in doc.tables[1].rows]  # 附件2: 目标任务
     assert task["text"] in cells, "text survives as text: no XML broken, no template evaluated"
     names = {p.name for p in (tmp_path / "notices").iterdir()}
     assert {"etc_区交通局.docx", "区_县 局.docx"} <= names
@@ -174,6 +187,7 @@ def soffice() -> str | None:
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice（soffice/libreoffice）未安装，跳过 DOCX→PDF 转换检查")
 def test_libreoffice_renders_pages(memo, tmp_path):
+    """The Fuling memo, converted as a clerk's LibreOffice would: ≤ 25 pages (it was 55 with six portrait columns)."""
     out, _, result = memo
     proc = subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / "memo.docx")],
@@ -182,12 +196,20 @@ def test_libreoffice_renders_pages(memo, tmp_path):
     assert pdf.exists(), proc.stderr
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert pages >= 4, "cover text, then three annexes each on its own page"
+    if shutil.which("pdfinfo"):  # poppler's count, as docs/templates.md measures it
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        landscape = subprocess.run(["pdfinfo", "-f", str(pages), "-l", str(pages), str(pdf)], capture_output=True,
+                                   text=True, timeout=60).stdout
+        width, height = map(float, re.search(r"size:\s+([\d.]+) x ([\d.]+)", landscape).groups())
+        assert width > height, "the annexes are printed landscape"
+    assert 5 <= pages <= 25, f"cover text, then four annexes each on its own page, 25 pages at most ({pages})"
     title = f"关于{result['year']}年{result['region']}政府工作报告重点任务"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         assert title in re.sub(r"\s+", "", text)
-        assert "附件3" in re.sub(r"\s+", "", text)
+        flat = re.sub(r"\s+", "", text)
+        assert "附件3" in flat and "附件4" in flat and "进展表序号" not in flat
     else:  # the PDF's own title (from the document properties), UTF-16 hex in the info dictionary
         hexes = re.findall(rb"/Title\s*<FEFF([0-9A-Fa-f]+)>", data)
         assert any(title in bytes.fromhex(h.decode()).decode("utf-16-be") for h in hexes)

@@ -155,3 +155,21 @@ def test_pretty_json_bytes_identical_property(value):
     from engine.jsonio import pretty_json_bytes
 
     assert pretty_json_bytes(value) == _stdlib_json(value)
+
+
+def test_outputs_written_by_threads_keep_mode_and_bytes(fuling_result, tmp_path):
+    """write_outputs overlaps the fsyncs in threads: every file arrives whole, with the umask's mode (the umask is
+    read under a lock — reading it sets it to 0 for a moment)."""
+    import os
+
+    from engine.render import render_outputs, write_outputs
+
+    old = os.umask(0o027)
+    try:
+        written = write_outputs(fuling_result, tmp_path / "out", ["md", "json", "junit"])
+    finally:
+        os.umask(old)
+    expected = render_outputs(fuling_result, ["md", "json", "junit"])
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in written] == list(expected)
+    assert {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes() for p in written} == expected
+    assert {p.stat().st_mode & 0o777 for p in written} == {0o640} and len(written) > 10

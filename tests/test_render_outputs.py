@@ -94,17 +94,16 @@ def test_result_json_is_the_contract_unchanged(everything, result):
 
 
 def test_memo_md_counts_and_lagging_tasks(everything, result):
+    """Counts per plan task (engine/plan_tasks.py), the same as the rows of 附件2 (memo_view's lists)."""
     out, _ = everything
     memo = (out / "memo.md").read_text(encoding="utf-8")
-    t = result["summary"]["tasks"]
-    normal, lagging = t["正常"] + t["超时序"] + t["已完成"], t["滞后"] + t["严重滞后"]
-    assert f"{len(result['tasks'])} 项重点工作任务中，{normal} 项正常推进，{lagging} 项推进较为滞后" in memo
-    assert f"{lagging} 项推进较为滞后" in memo
+    c = build_context(result).memo.counts
+    assert f"{c.tasks_total}项重点工作任务中，{c.tasks_normal}项正常推进，{c.tasks_lagging}项推进较为滞后" in memo
     lagging_tasks = [x for x in result["tasks"] if x["status"] in ("滞后", "严重滞后")]
     for task in lagging_tasks:
         assert task["text"][:20] in memo
     annex2 = memo.split("## 附件2")[1].split("## 附件3")[0]
-    assert annex2.count("\n| ") - 1 == lagging  # header row + one row per lagging task
+    assert annex2.count("\n| ") - 1 == c.tasks_lagging  # header row + one row per lagging plan task
 
 
 def test_notice_and_leader_md(everything, result):

@@ -21,6 +21,7 @@ from engine.bench import synth
 from engine.bench.district import write_workspace
 from engine.cli import main
 from engine.rollup.collect import LAGGING
+from engine.rollup.store import STATE
 from engine.rollup.tables import _runs_of, heat_cells, unit_streaks
 
 from .test_render_html import dump_dom, needs_chromium
@@ -177,7 +178,25 @@ def test_rerun_judges_nothing_and_writes_identical_files(rolled):
     assert res.exit_code == 0, res.output
     assert "本次判定 0 个工作区-报告期，未变化 7 个" in res.output
     assert res.output.count("未变化，不再判定") == 7 and "已判定" not in res.output
+    assert "不再生成" in res.output  # the outputs were made from this very database: not rebuilt
     assert tree_hashes(out) == before
+
+
+def test_an_output_changed_by_hand_is_made_again(rolled, tmp_path):
+    root, _, out, _ = rolled
+    shutil.copytree(out, tmp_path / "out")
+    before = tree_hashes(tmp_path / "out")
+    # hand-written: a clerk saves the page over with a note, and deletes one Parquet file
+    (tmp_path / "out" / "rollup.html").write_text("<p>已阅</p>", encoding="utf-8")
+    (tmp_path / "out" / "parquet" / "figures.parquet").unlink()
+    res = invoke("rollup", "--glob", f"{root / 'facts'}/*", "--out", tmp_path / "out", "--db", out / "rollup.duckdb",
+                 "--engine", "vectorised")
+    assert res.exit_code == 0 and "本次判定 0 个" in res.output and "不再生成" not in res.output, res.output
+    after = tree_hashes(tmp_path / "out")
+    assert {k: v for k, v in after.items() if k != STATE} == {k: v for k, v in before.items() if k != STATE}
+    res = invoke("rollup", "--glob", f"{root / 'facts'}/*", "--out", tmp_path / "out", "--db", out / "rollup.duckdb",
+                 "--engine", "vectorised")
+    assert "不再生成" in res.output and tree_hashes(tmp_path / "out") == after
 
 
 def test_a_changed_quarter_is_judged_again_with_the_later_ones(rolled, tmp_path):
@@ -322,8 +341,8 @@ def test_dask_local_cluster_gives_identical_tables(rolled, tmp_path):
     assert "本次判定 7 个工作区-报告期" in res.output
     assert re.findall(r"已判定 (\S+ \S+)", res.output) == [f"{w} {p}" for w, p in
                                                         sql(out / "rollup.duckdb", "SELECT workspace, period FROM runs ORDER BY 1, 2")]
-    serial = {k: v for k, v in tree_hashes(out).items() if k != "rollup.duckdb"}
-    on_dask = {k: v for k, v in tree_hashes(tmp_path / "dask").items() if k != "rollup.duckdb"}
+    serial = {k: v for k, v in tree_hashes(out).items() if k not in ("rollup.duckdb", STATE)}
+    on_dask = {k: v for k, v in tree_hashes(tmp_path / "dask").items() if k not in ("rollup.duckdb", STATE)}
     assert on_dask == serial and len(serial) == 8  # six Parquet tables, rollup.xlsx, rollup.html
 
 

@@ -77,6 +77,15 @@ waivers:
 """
 
 
+@pytest.fixture(autouse=True)
+def fresh_rulebook():
+    """Each test loads the rules as they are on disk now, as its run_check does (the per-process cache is
+    otherwise kept between tests)."""
+    judge_module._CACHE.clear()
+    yield
+    judge_module._CACHE.clear()
+
+
 @pytest.fixture
 def county(tmp_path) -> Path:
     ws = tmp_path / "county"
@@ -159,4 +168,31 @@ def test_the_rulebook_is_reloaded_when_the_digest_changed(tmp_path):
     assert changed != first.digest
     again = rulebook_for(rules, "vectorised", changed)[0]
     assert again is not first and again.digest == changed
-    judge_module._CACHE.clear()
+
+
+def test_national_set_is_the_same_from_one_or_two_processes(tmp_path):
+    from engine.rollup.scale import write_national
+
+    one = write_national(tmp_path / "one", 3, items=30)
+    two = write_national(tmp_path / "two", 3, items=30, jobs=2)
+    assert [p.name for p in one] == [p.name for p in two] == ["ws0000", "ws0001", "ws0002"]
+    for a, b in zip(one, two):
+        files = sorted(f.relative_to(a) for f in a.rglob("*.yaml"))
+        assert files == sorted(f.relative_to(b) for f in b.rglob("*.yaml")) and len(files) == 5
+        assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def test_dask_worker_judges_with_the_default_engine(county, tmp_path):
+    """A Dask worker is a daemonic process, which may not fork durable_rules' guard process: the worker runs
+    the engine in-process instead, and the tables are those of the serial run."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    outs = {}
+    for executor in ("serial", "dask"):
+        res = CliRunner().invoke(main, ["rollup", str(county), "--out", str(tmp_path / executor), "--executor", executor,
+                                        "--workers", "1"], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        outs[executor] = {p.name: p.read_bytes() for p in sorted((tmp_path / executor / "parquet").glob("*.parquet"))}
+    assert outs["dask"] == outs["serial"] and len(outs["serial"]) == 6

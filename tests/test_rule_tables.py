@@ -58,7 +58,7 @@ def test_shipped_bands_live_in_three_tables_with_the_old_rule_ids():
         if row:
             tables.setdefault(row.table, []).append(rule.id)
     assert set(tables) == {"时序进度", "增速", "上限"}
-    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07"]
+    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07"]
     assert len(tables["增速"]) == 13 and sorted(tables["上限"]) == ["R-IN-06", "R-IN-07", "R-LM-01", "R-LM-02"]
     assert [r.id for r in BOOK.rules] == sorted(r.id for r in BOOK.rules)  # result.json lists rules in id order, as before
 
@@ -155,6 +155,26 @@ def test_the_cli_exits_2_on_a_gap_in_a_copy_of_the_shipped_table(tmp_path):
     assert f"时序进度.yaml:{line}:5: 决策表「时序进度」有空档" in result.output and "落后时序=0.35" in result.output
 
 
+def test_a_table_naming_the_time_progress_is_checked_at_every_time(tmp_path):
+    """R-IN-04 (符合时间节点要求) holds before the year end only; without R-IN-13 the year end is a gap: an
+    indicator at 100% time progress that fell short by less than the tolerance would get no verdict."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    path = rules / "tables" / "时序进度.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - 编号: R-IN-13")
+    end = text.find("\n  - 编号:", start + 1)
+    path.write_text(text[:start].rstrip("\n") + ("\n" + text[end + 1:] if end > 0 else "\n"), encoding="utf-8")
+    found = problems(rules)
+    assert len(found) == 1 and "决策表「时序进度」有空档：指标，" in found[0] and "时序进度=1" in found[0], found
+    book = load_rulebook(RULES)
+    year_end = {"kind": "indicator", "time_progress": 1.0, "ratio": 0.988, "shortfall": 0.012, "lead": -0.012}
+    september = {"kind": "indicator", "time_progress": 0.75, "ratio": 0.691, "shortfall": 0.059, "lead": -0.059}
+    fired = PlainEvaluator(book.rules).evaluate([year_end, september])
+    assert "R-IN-13" in fired[0] and "R-IN-04" not in fired[0]
+    assert "R-IN-04" in fired[1] and "R-IN-13" not in fired[1]
+
+
 # ---------------------------------------------------------------- examples checked against derive
 
 def test_a_self_contradicting_example_is_an_error_naming_it(tmp_path):
@@ -193,3 +213,31 @@ def test_examples_relative_to_a_parameter_follow_it(tmp_path):  # hand-written
     book = load_rulebook(rules)
     x1 = next(r for r in book.rules if r.id == "X-1")
     assert [e.fact["shortfall"] for e in x1.examples] == [0.12, 0.13]
+
+
+# ---------------------------------------------------------------- explain: the row that decided
+
+def test_explain_names_the_table_row_that_decided_a_fuling_task():
+    import json
+
+    root = RULES.parent
+    result = CliRunner().invoke(main, ["explain", str(root / "facts" / "fuling-2023"), "T088", "--period", "2023-09", "--engine", "vectorised"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("判定：滞后（R-TP-04：")
+    assert lines[1] == "依据：决策表「时序进度」第 5 行（R-TP-04）：落后时序 ({tolerance}, {severe_gap}]（即 (0.15, 0.4]），实际 0.31 → 滞后"
+    data = json.loads(CliRunner().invoke(main, ["explain", str(root / "facts" / "fuling-2023"), "T040", "--period", "2023-09",
+                                                "--engine", "vectorised", "--json"]).output)
+    assert data["status"] == "滞后" and data["decided_by"] == []  # R-ST-01 is a rule file, not a table row
+    assert all(r["table"] is None for r in data["rules"] if r["rule"] == "R-ST-01")
+    assert next(r for r in data["rules"] if r["rule"] == "R-TP-04")["table"]["row"] == 5
+
+
+def test_table_row_trace_resolves_parameters():  # hand-written record
+    from engine.explain import table_row
+
+    row = table_row(BY_ID["R-GR-05"], {"kind": "task", "direction": "左右", "growth_shortfall": 0.5}, BOOK.params)
+    assert (row["table"], row["row"], row["outcome"]) == ("增速", 4, {"状态": "正常", "严重程度": "提示"})
+    assert row["cells"] == [{"column": "目标方向", "cell": "左右", "resolved": None, "value": "左右"},
+                            {"column": "增速差距", "cell": "<= {growth_tolerance_approx}", "resolved": "<= 1.5", "value": 0.5}]
+    assert table_row(next(r for r in BOOK.rules if r.id == "R-ST-01"), {}, BOOK.params) is None

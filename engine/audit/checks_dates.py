@@ -120,3 +120,44 @@ def impossible_date(ctx: Context, text: str):
             last = calendar.monthrange(year or 2024, month)[1]  # no year: allow 2月29日
             if not 1 <= day <= last:
                 yield Hit(m.start(), m.end(), "error", f"「{m.group(0)}」：{month}月没有{day}日", "核对日期")
+
+
+def later_periods(text: str, date: str, year: int):
+    """(start, stop, end date) for every data period the text states that ends after `date` (YYYY-MM-DD):
+    截至10月底 quoted in a memo dated 2023年9月30日. A period without a year is the plan year's; without a day,
+    it runs to the month's end. Forecasts (预计10月底完成) are not data periods."""
+    when = (int(date[:4]), int(date[5:7]), int(date[8:10]))
+    for start, stop, y, month, day in periods_in(text):
+        if month is None or not 1 <= month <= 12 or any(w in text[max(0, start - 6):start] for w in ("预计", "计划", "力争")):
+            continue
+        y = y or year
+        end = (y, month, day or calendar.monthrange(y, month)[1])
+        if end > when:
+            yield start, stop, f"{end[0]:04d}-{end[1]:02d}-{end[2]:02d}"
+
+
+MEMO_DATE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
+
+
+def memo_date(memo) -> str | None:
+    """The date the memo is signed with: the last line of its text (before the annexes) that is only a date."""
+    for block in reversed(memo.cover):
+        m = MEMO_DATE_RE.match(block.text) if not block.is_row else None
+        if m:
+            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
+
+
+@check("A-MM-07", "报告日期早于引用的数据期", scope="memo")
+def memo_date_before_data(ctx: Context, memo):
+    """The memo's date (落款) precedes a data period it quotes (dated 2023年9月30日, quoting 截至10月底):
+    either the memo is dated too early or the figure belongs to the next report."""
+    date = memo_date(memo)
+    if date is None:
+        return
+    for block in memo.blocks:
+        for cell in (block.cells if block.is_row else [block.text]):
+            for start, stop, end in later_periods(cell, date, ctx.year):
+                yield Finding("A-MM-07", "warn", block.target, snippet(cell, start, stop),
+                              f"报告日期 {date} 早于引用的数据期「{cell[start:stop]}」（至 {end}）",
+                              "用 duban check --date 写上实际成文日期，或把该数据留到下一期报告")

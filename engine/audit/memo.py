@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..plan_tasks import plan_statuses
+from ..render.memo_prose import INDICATOR_PHRASES, TASK_PHRASES
 from .checks_consistency import _grams, _norm, duplicate_pairs
 from .memo_read import LIST_ITEM_RE, Memo, Section, cn_number, read_memo
 from .model import Context, Finding, check
@@ -13,8 +15,9 @@ from .model import Context, Finding, check
 NUM = r"(\d{1,4}|[一二两三四五六七八九十百]{1,4})"
 COUNT_RE = re.compile(NUM + r"\s*项")
 # (keywords, status keys of result.summary, what it is in Chinese); the first that matches a clause wins.
-# None = the total: only when the clause reads as one (207 项重点工作任务中 / 共 13 项指标)
-TASK_KEYS = [
+# None = the total: only when the clause reads as one (207 项重点工作任务中 / 共 13 项指标). The phrases the
+# rendered memo itself uses (engine/render/memo_prose.py) are added in front by _with_prose.
+_TASK_SYNONYMS = [
     (("严重滞后",), ("严重滞后",), "严重滞后"),
     (("未实现", "较为滞后", "未按时序"), ("滞后", "严重滞后"), "滞后 + 严重滞后"),
     (("滞后",), ("滞后",), "滞后"),
@@ -24,13 +27,31 @@ TASK_KEYS = [
     (("正常", "依时序", "按时序", "顺利推进"), ("正常", "超时序", "已完成"), "正常 + 超时序 + 已完成"),
     (("任务",), None, "任务总数"),
 ]
-INDICATOR_KEYS = [
+_INDICATOR_SYNONYMS = [
     (("不达预期", "未达预期", "不符合预期"), ("不达预期",), "不达预期"),
     (("时间节点",), ("符合时间节点要求",), "符合时间节点要求"),
     (("符合预期", "达到预期", "好于预期"), ("符合预期",), "符合预期"),
     (("需核实", "待核实"), ("待核实",), "待核实"),
     (("指标",), None, "指标总数"),
 ]
+
+
+def _with_prose(synonyms: list, phrases) -> list:
+    """The memo's own phrases first (项需进一步核实 → 需进一步核实), then the words a person may write instead;
+    a status group the synonyms lack (已调整) gets its own entry before the total."""
+    out = [list(k) for k in synonyms]
+    for _, phrase, statuses in phrases:
+        word = phrase.removeprefix("项").removesuffix("中")
+        entry = next((e for e in out if e[1] == statuses), None)
+        if entry is None:
+            out.insert(len(out) - 1, [(word,), statuses, " + ".join(statuses)])
+        elif word not in entry[0]:
+            entry[0] = (word, *entry[0])
+    return [tuple(e) for e in out]
+
+
+TASK_KEYS = _with_prose(_TASK_SYNONYMS, TASK_PHRASES)
+INDICATOR_KEYS = _with_prose(_INDICATOR_SYNONYMS, INDICATOR_PHRASES)
 
 
 def _roots(ctx: Context) -> dict:
@@ -53,7 +74,9 @@ def expected(ctx: Context, domain: str, statuses) -> tuple[set[int], str]:
     wanted = set(statuses) if statuses is not None else None
     chosen = [i for i in items if wanted is None or i["status"] in wanted]
     roots = _roots(ctx)
-    allowed = {len(chosen), len({roots.get(i["id"], i["id"]) for i in chosen})}
+    plan = plan_statuses(items)  # one per plan task, as the rendered memo counts (engine/plan_tasks.py)
+    allowed = {len(chosen), len({roots.get(i["id"], i["id"]) for i in chosen}),
+               sum(1 for s in plan.values() if wanted is None or s in wanted)}
     if statuses == ("正常", "超时序", "已完成"):
         allowed.add(summary.get("正常", 0))
     if statuses == ("滞后",):  # a bare 滞后 may mean 滞后 alone or with 严重滞后

@@ -17,6 +17,7 @@ ANNEX_RE = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*附件\s*([0-9０-９]{1,2}|[�
 HEADING_RE = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 LIST_ITEM_RE = re.compile(r"^(?:\d{1,3}\s*[.、．]|[-*•]\s|【序号)")
 ANNEX_LIST_RE = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")  # 附件：1. 主要指标完成情况表 / 2. …
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 MAX_MEMO_BYTES = 50 * 1024 * 1024
 
 
@@ -106,6 +107,7 @@ def _md_blocks(text: str, name: str) -> list[Block]:
             continue
         heading = HEADING_RE.match(line)
         body = heading.group(2) if heading else re.sub(r"^\s*>\s?", "", line)
+        body = BOLD_RE.sub(r"\1", body)  # **1.任务。**理由: the bold lead-in of memo_prose.Item
         blocks.append(Block(body.strip(), target, heading=bool(heading)))
     return blocks
 

@@ -16,7 +16,9 @@ from ..evaluate import ENGINES
 from ..progress import bar, quiet_option, stage
 
 STAGE_ZH = {"generate": "生成合成文本", "import_extract": "导入+抽取", "derive": "推导", "evaluate:durable_rules": "判定（durable_rules）",
-            "evaluate:vectorised": "判定（vectorised）", "compare": "比对两个引擎", "classify": "分类", "write": "写 result.json"}
+            "evaluate:vectorised": "判定（vectorised）", "evaluate:plain": "判定（plain，参照）", "evaluate:zen": "判定（GoRules ZEN）",
+            "compare": "比对各引擎", "classify": "分类", "write": "写 result.json"}
+PEERS = ("zen",)
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -29,7 +31,8 @@ def median_run(runs: list[dict]) -> dict:
     for group in ("stages", "stages_cpu_s"):
         out[group] = {k: round(statistics.median(r[group].get(k, 0.0) for r in runs), 3) for k in runs[0][group]}
     for name in out["engines"]:
-        out["engines"][name] = {k: statistics.median(r["engines"][name][k] for r in runs) for k in out["engines"][name]}
+        out["engines"][name] = {k: all(r["engines"][name][k] for r in runs) if k == "identical"
+                                else statistics.median(r["engines"][name][k] for r in runs) for k in out["engines"][name]}
     out["identical"] = all(r["identical"] for r in runs)
     out["runs"] = [{k: r[k] for k in ("total_s", "check_s", "import_extract_s", "peak_rss_mb", "load_average")} for r in runs]
     return out
@@ -46,10 +49,12 @@ def median_run(runs: list[dict]) -> dict:
 @click.option("--out", type=click.Path(file_okay=False), help="保留 result.json 的目录（默认写到临时目录后删除）")
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False), help="规则目录（默认随附 rules/）")
 @click.option("--pretty-json", is_flag=True, help="result.json 按 duban check 的格式（缩进）写出；默认紧凑格式（内容相同，快约 4 倍）")
+@click.option("--peer", type=click.Choice(PEERS), help="另外计时一个同行规则引擎（zen：GoRules ZEN，测试依赖），并与 plain 参照求值器比对")
+@click.option("--sweep", help="依次运行几个规模（如 1e3,1e4,1e5），输出每条事实各阶段的 CPU 耗时和峰值内存")
 @click.option("--district", is_flag=True, help="另外计时：一个 300 项任务的区县，duban check 输出全部默认格式")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @quiet_option
-def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rules_dir, pretty_json, district, as_json):
+def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rules_dir, pretty_json, peer, sweep, district, as_json):
     """性能基准：合成全国规模的工作区，计时 导入+抽取、推导、判定、分类、写 result.json，并比对两个引擎。"""
     from pathlib import Path
 
@@ -62,8 +67,18 @@ def bench_cmd(facts, engine, no_compare, workers, items, seed, repeat, out, rule
     echo_engine_notice(notice)
     others = [e for e in ENGINES if e != engine and (e != "durable_rules" or durable_available())]
     engines = (engine,) if no_compare else (engine, *others)
+    if peer:
+        engines = (*engines, "plain", peer)  # the peer is compared with the plain reference
     opts = Options(facts=facts, seed=seed, items=items, workers=workers, primary=engine, engines=engines,
                    out=Path(out) if out else None, rules_dir=Path(rules_dir) if rules_dir else None, pretty_json=pretty_json)
+    if sweep:
+        from .sweep import parse_sizes, run_sweep, sweep_table
+
+        result = run_sweep(opts, parse_sizes(sweep), repeat)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else sweep_table(result))
+        if not all(p["identical"] for p in result["points"]):
+            raise SystemExit(3)
+        return
     runs = []
     for n in range(repeat):
         with bar(facts, f"基准测试{f'（第 {n + 1}/{repeat} 次）' if repeat > 1 else ''}：事实") as progress:
@@ -88,6 +103,15 @@ def _echo(result: dict, district: bool) -> None:
     for name, seconds in result["stages"].items():
         click.echo(f"  {STAGE_ZH.get(name, name)}：{seconds:.2f} 秒（CPU {result['stages_cpu_s'].get(name, 0.0):.1f} 秒）")
     click.echo(f"  检查（推导+判定+分类+result.json）：{result['check_s']:.1f} 秒；导入+抽取：{result['import_extract_s']:.1f} 秒")
+    if len(result["engines"]) > 1:
+        click.echo(f"  各引擎每核每秒判定记录数（CPU 时间），与 {result['reference_engine']} 比对：")
+        for name, e in result["engines"].items():
+            same = "参照" if name == result["reference_engine"] else ("一致" if e["identical"] else "不一致")
+            click.echo(f"    {name}：{e['records_per_core_s'] or 0:,} 条/秒/核，{same}")
+    for item in result.get("zen_excluded", []):
+        click.echo(f"  ZEN 无法表达，未参与比对：{item['rule']}（{item['reason']}）")
+    if "zen_excluded" in result and not result["zen_excluded"]:
+        click.echo("  ZEN：全部规则都能表达，全部参与比对")
     if result["ratio_durable_vs_vectorised"] is not None:
         click.echo(f"  durable_rules / vectorised 耗时比：{result['ratio_durable_vs_vectorised']}，结果一致：{'是' if result['identical'] else '否'}")
     if not result["identical"]:

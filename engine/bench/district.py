@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,7 +54,20 @@ def write_workspace(sw: synth.SynthWorkspace, root: Path, periods: tuple[str, ..
     return root
 
 
+def _timed(command: list[str], env: dict) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds and CPU seconds (the process and its forks: the Word renderer, durable_rules' worker)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc
+
+
 def time_district(seed: int = 2023, tasks: int = 300, indicators: int = 15, rules_dir: Path | None = None, repeat: int = 3) -> dict:
+    """`duban check` on one district as a fresh process, `repeat` times with the parsed-facts cache cold (removed
+    before each run: a workspace checked for the first time, or just edited) and `repeat` times warm (a re-run)."""
+    from ..facts_cache import CACHE_DIR
     from ..render import DEFAULT_FORMATS
 
     periods = synth.PERIODS[:3]  # judged at 2023-09, with two earlier quarters of history
@@ -59,18 +75,32 @@ def time_district(seed: int = 2023, tasks: int = 300, indicators: int = 15, rule
         sw = synth.workspace(seed, 0, items=tasks + indicators, indicators=indicators)
         sw.progress = {p: sw.progress[p] for p in periods}
         ws = write_workspace(sw, Path(tmp) / "district", periods)
-        command = [sys.executable, "-m", "engine.cli", "check", str(ws), "--period", periods[-1], "--out", str(Path(tmp) / "out")]
+        out = Path(tmp) / "out"
+        command = [sys.executable, "-m", "engine.cli", "check", str(ws), "--period", periods[-1], "--out", str(out)]
         if rules_dir:
             command += ["--rules", str(rules_dir)]
-        times, error = [], None
-        for _ in range(repeat):
-            start = time.perf_counter()
-            proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-            times.append(time.perf_counter() - start)
-            if proc.returncode not in (0, 1):
-                error = (proc.stderr or proc.stdout).strip()[-600:]
+        env = {k: v for k, v in os.environ.items() if k != "DUBAN_FACTS_CACHE"}
+        runs: dict[str, list] = {"cold": [], "warm": []}
+        error, outputs = None, {}
+        for mode in ("cold", "warm"):
+            for _ in range(repeat):
+                if mode == "cold":
+                    shutil.rmtree(ws / CACHE_DIR, ignore_errors=True)
+                wall, cpu, proc = _timed(command, env)
+                if proc.returncode not in (0, 1):
+                    error = (proc.stderr or proc.stdout).strip()[-600:]
+                    break
+                runs[mode].append((wall, cpu))
+            outputs[mode] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+            if error:
                 break
-        files = sorted(str(p.relative_to(Path(tmp) / "out")) for p in (Path(tmp) / "out").rglob("*") if p.is_file())
+        files = sorted(outputs.get("cold", {}))
+        cached = len(list((ws / CACHE_DIR).glob("*.json")))  # plan + one per period once a run has succeeded
+    medians = {mode: (round(statistics.median(w for w, _ in r), 3), round(statistics.median(c for _, c in r), 3))
+               if r else (None, None) for mode, r in runs.items()}
     return {"tasks": tasks, "indicators": indicators, "periods": list(periods), "formats": list(DEFAULT_FORMATS),
-            "check_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
-            "files": len(files), "error": error}
+            "check_s": medians["cold"][0], "check_warm_s": medians["warm"][0],
+            "cpu_s": medians["cold"][1], "cpu_warm_s": medians["warm"][1],
+            "runs_s": [round(w, 3) for w, _ in runs["cold"]], "runs_warm_s": [round(w, 3) for w, _ in runs["warm"]],
+            "same_bytes_warm": outputs.get("cold") == outputs.get("warm") if not error else None,
+            "files": len(files), "cache_files": cached, "load_average": [round(x, 2) for x in os.getloadavg()], "error": error}

@@ -69,13 +69,36 @@ class Timer:
         self.start(None)
 
 
-def first_difference(fired: dict[str, list], records: list[dict]) -> dict | None:
-    names = list(fired)
-    for k in range(len(records)):
-        got = {n: fired[n][k] for n in names}
-        if len({tuple(v) for v in got.values()}) > 1:
-            return {"record": {f: v for f, v in records[k].items() if f not in ("text",)}, "fired": got}
-    return None
+def reference_engine(opts: Options) -> str:
+    """What every engine is compared with: the plain evaluator when it runs, else the primary engine."""
+    return "plain" if "plain" in opts.engines else opts.primary
+
+
+def compare_engines(fired: dict[str, list], records: list[dict], reference: str, evaluators: dict) -> dict:
+    """{engine: first record where it differs from the reference, or None}. An engine with `compared`
+    (the ZEN peer) is compared on those rules only: the rules it cannot express are listed, not hidden."""
+    want_all, out = fired[reference], {}
+    for name, got in fired.items():
+        if name == reference:
+            continue
+        want = want_all
+        if (only := getattr(evaluators.get(name), "compared", None)) is not None:
+            keep = set(only)
+            want = [[r for r in row if r in keep] for row in want_all]
+        out[name] = None
+        if want != got:
+            k = next(k for k in range(len(records)) if want[k] != got[k])
+            out[name] = {"engine": name, "record": {f: v for f, v in records[k].items() if f != "text"},
+                         "fired": {reference: want[k], name: got[k]}}
+    return out
+
+
+def make_engine(name: str, rules: list):
+    if name == "zen":
+        from .zen_peer import ZenPeer
+
+        return ZenPeer(rules)
+    return make_evaluator(name, rules, **({"isolate": False} if name == "durable_rules" else {}))
 
 
 def run_group(job: list[tuple[int, int]], opts: Options, book, evaluators: dict, out: Path) -> dict:
@@ -92,7 +115,7 @@ def run_group(job: list[tuple[int, int]], opts: Options, book, evaluators: dict,
         t.start(f"evaluate:{name}")
         fired[name] = evaluator.evaluate(records)
     t.start("compare")
-    difference = first_difference(fired, records) if len(fired) > 1 else None
+    differences = compare_engines(fired, records, reference_engine(opts), evaluators)
     primary, pos, written = fired[opts.primary], 0, 0
     for ws, parts in zip(wss, derived):
         history: list = []
@@ -108,15 +131,14 @@ def run_group(job: list[tuple[int, int]], opts: Options, book, evaluators: dict,
             written += len(data)
             history.append((period, {j.derived.item.id: j.status for j in judgements}))
     t.stop()
-    return {"stages": dict(t.seconds), "cpu": dict(t.cpu), "facts": len(records), "difference": difference, "bytes": written,
+    return {"stages": dict(t.seconds), "cpu": dict(t.cpu), "facts": len(records), "differences": differences, "bytes": written,
             "partitions": sum(len(parts) for parts in derived)}
 
 
 def _worker(jobs, messages, opts: Options, book, out: Path) -> None:
     pid = os.getpid()
     try:
-        evaluators = {name: make_evaluator(name, book.rules, **({"isolate": False} if name == "durable_rules" else {}))
-                      for name in opts.engines}
+        evaluators = {name: make_engine(name, book.rules) for name in opts.engines}
         while (job := jobs.get()) is not None:
             messages.put(("done", pid, run_group(job, opts, book, evaluators, out)))
         messages.put(("exit", pid, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -127,6 +149,12 @@ def _worker(jobs, messages, opts: Options, book, out: Path) -> None:
 
 def run(opts: Options, progress=None) -> dict:
     book = load_rulebook(opts.rules_dir or default_rules_dir())
+    excluded = None
+    if "zen" in opts.engines:  # checked here, before the workers fork: a missing extra is one clear error
+        from .zen_peer import compile_graph, load_zen
+
+        load_zen()
+        excluded = [{"rule": rule_id, "reason": reason} for rule_id, reason in compile_graph(book.rules)["excluded"]]
     sizes = synth.layout(opts.facts, opts.items)
     indexed = list(enumerate(sizes))
     group = max(1, min(opts.group, len(indexed) // (4 * max(1, opts.workers))))  # small runs: keep both busy
@@ -143,7 +171,7 @@ def run(opts: Options, progress=None) -> dict:
     totals: dict[str, float] = defaultdict(float)
     cpu: dict[str, float] = defaultdict(float)
     facts = partitions = written = 0
-    differences, rss = [], {}
+    differences, rss = {name: [] for name in opts.engines}, {}
     start = last = time.perf_counter()
     for proc in procs:
         proc.start()
@@ -171,8 +199,9 @@ def run(opts: Options, progress=None) -> dict:
             facts += payload["facts"]
             partitions += payload["partitions"]
             written += payload["bytes"]
-            if payload["difference"]:
-                differences.append(payload["difference"])
+            for name, difference in payload["differences"].items():
+                if difference:
+                    differences[name].append(difference)
             if progress:
                 progress(facts)
         wall = time.perf_counter() - start
@@ -184,13 +213,19 @@ def run(opts: Options, progress=None) -> dict:
         if not opts.out:
             shutil.rmtree(out, ignore_errors=True)
     parent_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return summary(opts, totals, cpu, wall, workers, facts, partitions, written, differences, parent_rss, rss, len(sizes))
+    report = summary(opts, totals, cpu, wall, workers, facts, partitions, written, differences, parent_rss, rss, len(sizes))
+    if excluded is not None:
+        report["zen_excluded"] = excluded  # rules ZEN cannot express: left out of its comparison, listed
+    return report
 
 
 def summary(opts, totals, cpu, wall, workers, facts, partitions, written, differences, parent_rss, rss, workspaces) -> dict:
     share = {name: seconds / workers for name, seconds in totals.items()}  # wall-clock share of each stage
     engines = {name: {"evaluate_s": round(share.get(f"evaluate:{name}", 0.0), 3),
-                      "facts_per_s": round(facts / share[f"evaluate:{name}"]) if share.get(f"evaluate:{name}") else None}
+                      "facts_per_s": round(facts / share[f"evaluate:{name}"]) if share.get(f"evaluate:{name}") else None,
+                      # records per CPU second: per core, whatever else loads the machine (ZEN's threads included)
+                      "records_per_core_s": round(facts / cpu[f"evaluate:{name}"]) if cpu.get(f"evaluate:{name}") else None,
+                      "identical": not differences[name]}
                for name in opts.engines}
     check = sum(share.get(k, 0.0) for k in ("derive", f"evaluate:{opts.primary}", "classify", "write"))
     ratio = None
@@ -210,8 +245,9 @@ def summary(opts, totals, cpu, wall, workers, facts, partitions, written, differ
         "result_json_mb": round(written / 2**20, 1),
         "engines": engines,
         "ratio_durable_vs_vectorised": ratio,
-        "identical": not differences,
-        "differences": differences[:3],
+        "reference_engine": reference_engine(opts),
+        "identical": not any(differences.values()),
+        "differences": [d for found in differences.values() for d in found[:3]],
         "pretty_json": opts.pretty_json,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..library_messages import regex_problem
+from .finders import char_gate, cheapest_firsts, checks_of, first_chars, possible
 from .lexicon import LEXICON_DIR, LexiconError, _read
 
 KINDS = ("target_gap", "time_gap", "time_ahead", "target_ratio")
@@ -26,6 +27,7 @@ class ComparisonEntry:
     sign: int
     patterns: tuple[re.Pattern, ...]
     exclude: re.Pattern | None
+    checks: tuple = ()  # per pattern: literals a match needs (finders.checks_of), tested before the regex runs
 
 
 def _compile(stem: str, i: int, name: str, rx: str) -> re.Pattern:
@@ -55,7 +57,7 @@ def load_comparisons(directory: Path | str | None = None) -> tuple[ComparisonEnt
         sign = e.get("sign", 1)
         if sign not in (1, -1):
             raise LexiconError(f"{where}：sign 应为 1 或 -1，实为「{sign}」")
-        out.append(ComparisonEntry(name, e["kind"], sign, compiled, ex))
+        out.append(ComparisonEntry(name, e["kind"], sign, compiled, ex, tuple(checks_of(p, first_chars(p.pattern)) for p in compiled)))
     return tuple(out)
 
 
@@ -85,23 +87,41 @@ def _overlaps(rx: re.Pattern | None, text: str, s: int, e: int) -> bool:
     return any(m.start() < e and m.end() > s for m in rx.finditer(text, lo, min(len(text), e + 20)))
 
 
+@lru_cache(maxsize=4)
+def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple]:
+    """(gate, [(entry, pattern, checks, firsts)]): as finders.plan, the first characters of each pattern's
+    cheapest test, found in a text in one pass, skip most patterns before any word is tested."""
+    steps, chars = [], set()
+    for entry in entries:
+        for k, rx in enumerate(entry.patterns):
+            checks = entry.checks[k] if entry.checks else ()
+            firsts = cheapest_firsts(checks)
+            chars |= firsts or set()
+            steps.append((entry, rx, checks, firsts))
+    return char_gate(chars), tuple(steps)
+
+
 def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = None) -> list[dict]:
     """Every stated comparison, in text order; overlapping readings keep the first entry's."""
-    entries = entries if entries is not None else get_comparisons()
+    gate, steps = _plan(entries if entries is not None else get_comparisons())
+    present = set(gate.findall(norm)) if gate is not None else None
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
-    for entry in entries:
-        for rx in entry.patterns:
-            for m in rx.finditer(norm):
-                s, e = m.span()
-                if any(a < e and s < b for a, b in taken) or _overlaps(entry.exclude, norm, s, e):
+    for entry, rx, checks, firsts in steps:
+        if firsts is not None and present.isdisjoint(firsts):
+            continue  # no string of the cheapest test can start in the text
+        if checks and not possible(checks, norm):
+            continue
+        for m in rx.finditer(norm):
+            s, e = m.span()
+            if any(a < e and s < b for a, b in taken) or _overlaps(entry.exclude, norm, s, e):
+                continue
+            value = None
+            if entry.kind != "time_ahead":
+                value = _value(entry, m.group("value"), norm, m.end("value"))
+                if value is None:
                     continue
-                value = None
-                if entry.kind != "time_ahead":
-                    value = _value(entry, m.group("value"), norm, m.end("value"))
-                    if value is None:
-                        continue
-                taken.append((s, e))
-                found.append({"kind": entry.kind, "name": entry.name, "value": value, "span": [s, e], "quote": None})
+            taken.append((s, e))
+            found.append({"kind": entry.kind, "name": entry.name, "value": value, "span": [s, e], "quote": None})
     found.sort(key=lambda c: c["span"][0])
     return found

@@ -103,6 +103,10 @@ class Lexicon:
     verb_rungs: dict[str, int] = field(default_factory=dict)  # stage word → rank (开工 2 … 投用 5)
     qualifier_after_re: re.Pattern | None = None  # 以上, 以内, 左右 … right after a figure
     qualifier_before_re: re.Pattern | None = None  # 不低于, 约, 突破 … ending right before a figure
+    qualifier_after_firsts: frozenset = frozenset()  # first characters of the words after (a cheap test first)
+    qualifier_before_lasts: frozenset = frozenset()  # last characters of the words before
+    qualifier_before_max: int = 0  # the longest word before
+    clean_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # measures.clean
 
 
 def alternation(words) -> str:
@@ -332,6 +336,9 @@ def _derived_tables(lx: Lexicon) -> None:
     lx.qualifier_after_re = re.compile(alternation(lx.markers["qualifier_after"]))
     # searched from a few characters before a figure up to it: the leftmost hit ending there is the longest word
     lx.qualifier_before_re = re.compile("(?:" + alternation(lx.markers["qualifier_before"]) + r")\Z")
+    lx.qualifier_after_firsts = frozenset(w[0] for w in lx.markers["qualifier_after"])
+    lx.qualifier_before_lasts = frozenset(w[-1] for w in lx.markers["qualifier_before"])
+    lx.qualifier_before_max = max(map(len, lx.markers["qualifier_before"]), default=0)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ is the only comparable figure for the only target of its kind.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from .lexicon import Lexicon
@@ -17,24 +18,27 @@ _KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "coun
           "count": ("count", "amount")}
 
 
-def _grams(s: str) -> set[str]:
+@lru_cache(maxsize=1 << 15)
+def _grams(s: str) -> frozenset[str]:
+    """Character bigrams (cached: the same names are compared for every period and every target)."""
     if not s:
-        return set()
-    g = {s[i:i + 2] for i in range(len(s) - 1)}
-    return g or {s}
+        return frozenset()
+    g = frozenset({s[i:i + 2] for i in range(len(s) - 1)})
+    return g or frozenset((s,))
 
 
 def similarity(a: str, b: str) -> float:
     return _similarity(_grams(a), b)
 
 
-def _similarity(ga: set[str], b: str) -> float:
+def _similarity(ga: frozenset[str], b: str) -> float:
     gb = _grams(b)
     if not ga or not gb:
         return 0.0
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
+@lru_cache(maxsize=64)
 def _period_month(period: str | None) -> int | None:
     try:
         return int(str(period).split("-")[1])
@@ -159,9 +163,10 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
     the list they break down, not an actual (role `list`, as 15个项目中 already is)."""
     out = measures
     for j, m in enumerate(measures):
-        if m.get("kind") != "count" or m.get("role") or not m.get("quantity"):
-            continue
-        later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == m.get("unit") and o.get("kind") == "count"
+        if m.get("kind") != "count" or m.get("role") or not m.get("quantity") or j + 2 >= len(measures):
+            continue  # (two later figures at least are needed to add up to it)
+        unit = m.get("unit")
+        later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == unit and o.get("kind") == "count"
                  and not o.get("forecast") and o.get("quantity")]
         for k in range(2, len(later) + 1):
             if abs(sum(later[:k]) - m["quantity"]) < 1e-9:

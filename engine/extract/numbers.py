@@ -92,7 +92,9 @@ def scan(norm: str, lx: Lexicon) -> list[Quantity]:
     rx = number_regex(id(lx), lx.unit_alt)
     q_after, q_before = lx.qualifier_after_re, lx.qualifier_before_re
     after_dir, before_dir = lx.markers["qualifier_after"], lx.markers["qualifier_before"]
-    q_max = max(map(len, before_dir), default=0)
+    after_firsts, before_lasts, q_max = lx.qualifier_after_firsts, lx.qualifier_before_lasts, lx.qualifier_before_max
+    units, unit_names = lx.units, lx.unit_names
+    size = len(norm)
     out: list[Quantity] = []
     # the match's groups are text of norm (a match never spans a blanked run); the checks on the
     # characters around it read norm itself
@@ -105,12 +107,12 @@ def scan(norm: str, lx: Lexicon) -> list[Quantity]:
         pct, num, cn, word, pre, a1, a2 = m.group("pct", "num", "cn", "unit", "pre", "a1", "a2")  # one call
         if pct is not None:
             value = float(pct) if pct[0].isdigit() else cn_value(pct)
-            unit = lx.unit_names["%"]
+            unit = unit_names["%"]
             ns = s
         else:
-            unit = lx.units[word]
+            unit = units[word]
             if pre:
-                unit = lx.unit_names.get(pre + unit.name)
+                unit = unit_names.get(pre + unit.name)
                 if unit is None:  # e.g. 万% — not a unit we know
                     continue
             ns = m.start("num") if num else m.start("cn")
@@ -131,13 +133,14 @@ def scan(norm: str, lx: Lexicon) -> list[Quantity]:
         qualifier = direction = None
         if a1 or a2:
             qualifier, direction = "以上", "以上"  # 90余场, 12370万余元
-        qa = q_after.match(norm, end)
+        # the regexes run only where the character next to the figure can start / end a qualifier
+        qa = q_after.match(norm, end) if end < size and norm[end] in after_firsts else None
         start = ns
         if qa:  # 控制在3‰以内: 以内 wins over a word before
             qualifier = qa.group()
             direction = after_dir[qualifier]
             end = qa.end()
-        elif ns and q_max:
+        elif ns and q_max and norm[ns - 1] in before_lasts:
             qb = q_before.search(norm, ns - min(q_max, ns), ns)  # the leftmost hit is the longest word
             if qb:
                 qualifier = qb.group()

@@ -8,7 +8,7 @@ from .lexicon import Lexicon, hits
 from .numbers import cn_value
 
 
-@dataclass
+@dataclass(slots=True)
 class Period:
     start: int
     end: int
@@ -47,6 +47,8 @@ def find_periods(norm: str, lx: Lexicon) -> list[Period]:
             continue  # 2022-2023 or 12-3 is not a month range of this year
         label = e.label.format(start=start or "", end=end, day=day or "") if "{" in e.label else e.label
         found.append(Period(m.start(), m.end(), label, end, day, e.point))
+    if len(found) < 2:
+        return found
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[Period] = []
     for p in found:

@@ -20,7 +20,8 @@ ITEM_RE = re.compile(r"(?=[①②③④⑤⑥⑦⑧⑨⑩一二三四五六七�
                      r"|[（(][一二三四五六七八九十][）)]|(?:^|(?<=[。；;\n]))\d{1,2}[、.](?!\d))")
 _SENTENCE_CHARS = set("。；;！？!?\n")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-_SEP = re.compile("[、和及与]")
+_SEP_CHARS = frozenset("、和及与")
+_BREAK_OR_SEP = re.compile(r"[，,。；;：:！？!?\n（）()【】\[\]、和及与]")  # CLAUSE_BREAK's characters and _SEP's
 _START = attrgetter("start")
 _BLANKS = re.compile(r"\s*")  # \s is exactly str.isspace(), what str.strip() strips
 _FIRST = itemgetter(0)
@@ -38,18 +39,18 @@ class Scan:
 
     def __init__(self, norm: str, lx: Lexicon):
         self.norm, self.lx = norm, lx
-        self.clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(norm)]
+        breaks = [m.start() for m in _BREAK_OR_SEP.finditer(norm)]  # one pass for clause breaks and separators
+        self.clause_breaks = [i for i in breaks if norm[i] not in _SEP_CHARS]
+        self.seps = [i for i in breaks if norm[i] in _SEP_CHARS]
         self.sentence_breaks = [i for i in self.clause_breaks if norm[i] in _SENTENCE_CHARS]
         self.quantities: list[Quantity] = scan(norm, lx)
-        self.verbs = [Token(m.start(), m.end(), m.group(), lx.verbs[m.group()])
-                      for m in lx.verb_re.finditer(norm)]
+        verbs, roles = lx.verbs, lx.marker_role
+        self.verbs = [Token(*m.span(), w, verbs[w]) for m in lx.verb_re.finditer(norm) for w in (m.group(),)]
         self.verb_starts = [t.start for t in self.verbs]
-        self.markers = [Token(m.start(), m.end(), m.group(), lx.marker_role[m.group()])
-                        for m in lx.marker_re.finditer(norm)]
+        self.markers = [Token(*m.span(), w, roles[w]) for m in lx.marker_re.finditer(norm) for w in (m.group(),)]
         self.periods: list[Period] = find_periods(norm, lx)
         self.items = [(m.start(), _item_no(m.group())) for m in ITEM_RE.finditer(norm)] if (
             "是" in norm or "（" in norm or "(" in norm or "①" in norm or "、" in norm) else []
-        self.seps = [m.start() for m in _SEP.finditer(norm)]
         self._nouns = None
         self._num_starts: list[int] | None = None
         self._by_key: dict | None = None  # marker key -> (starts, ends, tokens), see has_marker
@@ -84,6 +85,10 @@ class Scan:
                     ends.append(t.end)
                     tokens.append(t)
         return self._by_key.get(key)
+
+    def marker_spans(self, key) -> tuple[list[int], list[int], list[Token]] | None:
+        """(starts, ends, tokens) of the markers of `key`, or None when the text has none."""
+        return self._markers_by_key(key) if self.markers else None
 
     def has_marker(self, key, lo: int, hi: int, end_hi: int | None = None) -> bool:
         """Whether a marker of `key` starts in [lo, hi) and ends by end_hi (default hi). By bisection:
@@ -144,12 +149,21 @@ class Scan:
         """The text with verbs, quantities and periods blanked out (same length): what is left
         around a number names the thing counted. Built once, sliced per number."""
         if self._nouns is None:
-            chars = list(self.norm)
+            norm = self.norm
             spans = [(q.start, q.end) for q in self.quantities] + [(p.start, p.end) for p in self.periods]
             spans += [(t.start, t.end) for t in self.verbs if t.info.family is not None]
+            spans.sort()
+            pieces, at = [], 0  # the text between the (merged) spans, NULs over them
             for a, b in spans:
-                chars[a:b] = "\x00" * (b - a)
-            self._nouns = "".join(chars)
+                if b <= at:
+                    continue
+                if a > at:
+                    pieces.append(norm[at:a])
+                    at = a
+                pieces.append("\x00" * (b - at))
+                at = b
+            pieces.append(norm[at:])
+            self._nouns = "".join(pieces)
         return self._nouns
 
     def clause(self, pos: int) -> tuple[int, int]:

@@ -84,7 +84,7 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
 def find_flags(sc: Scan) -> list[dict]:
     out, seen = [], set()
     norm = sc.norm
-    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm, sc.lx.steps["flags"]):
+    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm, sc.lx.steps["flags"], seen):  # a found flag's patterns are skipped
         e = sc.lx.flags[i]
         if e.name in seen:
             continue

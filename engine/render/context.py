@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 
 from ..periods import default_as_of
+from ..plan_tasks import group_rows, lead_row
 from ..statuses import LAGGING, LAGGING_TASKS, ON_TRACK_TASKS, severity_rank, status_class
+from .memo_prose import reason, unclear_reason
 from .names import unique_names
 
-REPLY_DAYS = 15  # 督办通知单的反馈期限：数据截止日后 15 天（模板可改写措辞，不改期限）
+REPLY_DAYS = 15  # 督办通知单的反馈期限：报告日期（默认为数据截止日）后 15 天（模板可改写措辞，不改期限）
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
-_RULE_PREFIX = re.compile(r"^[A-Z]+-[A-Z]+-\d+[：:]\s*")
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -56,6 +58,7 @@ class FindingView:
     source: str | None
     values: dict
     thresholds: dict
+    matched: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class ItemView:
     time_progress: float | None
     annual_target_text: str | None
     lag_text: str
+    seqs_text: str
+    progress_status_text: str
+    plain_reason: str
     findings: tuple
     issues: tuple
     # the names as the facts spell them: notices and leader pages are grouped by these, so two units whose names
@@ -173,6 +179,9 @@ class RenderContext:
     leader_names: tuple
     statuses: tuple
     rules: tuple
+    date: str
+    date_cn: str
+    memo: object  # MemoView (engine/render/memo_view.py): the memo's plan tasks, counts, annexes and sentences
     result: dict = field(repr=False)
 
     def as_dict(self) -> dict:
@@ -189,22 +198,8 @@ def _finding(f: dict) -> FindingView:
                        severity=f.get("severity") or "info", status=f.get("status"), escalation=f.get("escalation"),
                        message=clean(f.get("message")) or "", quote=clean(ev.get("quote")),
                        target_quote=clean(ev.get("target_quote")), source=ev.get("source"),
-                       values=dict(ev.get("values") or {}), thresholds=dict(ev.get("thresholds") or {}))
-
-
-def _lag_text(status: str, reason: str, issues: list[FindingView]) -> str:
-    """One or two sentences on what lags: the findings that decided the status, without repeating a quote."""
-    picked, quotes = [], set()
-    for f in issues:
-        if f.quote and f.quote in quotes:
-            continue
-        quotes.add(f.quote)
-        picked.append(f.message.rstrip("。"))
-        if len(picked) == 2:
-            break
-    if not picked:
-        picked = [_RULE_PREFIX.sub("", reason).rstrip("。")] if reason else []
-    return "；".join(picked) + "。" if picked else ""
+                       values=dict(ev.get("values") or {}), thresholds=dict(ev.get("thresholds") or {}),
+                       matched=clean(ev.get("matched")))
 
 
 def _item(raw: dict) -> ItemView:
@@ -214,7 +209,7 @@ def _item(raw: dict) -> ItemView:
     units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
     raw_names = lambda key: tuple(str(u) for u in raw.get(key) or [])  # noqa: E731
     metrics = raw.get("metrics") or {}
-    reason = clean(raw.get("status_reason")) or ""
+    reason_text = clean(raw.get("status_reason")) or ""
     text = clean(raw.get("text")) or ""
     return ItemView(
         id=raw["id"], seq=clean(raw.get("seq")) or "", no=clean(raw.get("seq")) or raw["id"], kind=raw.get("kind", "task"),
@@ -223,38 +218,40 @@ def _item(raw: dict) -> ItemView:
         leaders_text="、".join(units("leaders")), lead_units_text="、".join(units("lead_units")),
         coop_units_text="、".join(units("coop_units")), duplicate_of=raw.get("duplicate_of"), also_seqs=(),
         progress_text=clean(raw.get("progress_text")) or "", status=raw["status"],
-        status_class=status_class(raw["status"]), status_reason=reason,
+        status_class=status_class(raw["status"]), status_reason=reason_text,
         lagging=raw["status"] in LAGGING, escalation=(raw.get("escalation") or {}).get("step"),
         ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
         annual_target_text=clean(raw.get("annual_target_text")),
-        lag_text=_lag_text(raw["status"], reason, issues) if raw["status"] in LAGGING else "",
+        lag_text=clean(reason(raw, issues)) if raw["status"] in LAGGING else "", seqs_text=clean(raw.get("seq")) or raw["id"],
+        progress_status_text=f"{clean(raw.get('progress_text')) or '未报送'}（{raw['status']}）",
+        plain_reason=unclear_reason(reason_text) if reason_text else "",
         findings=tuple(findings), issues=tuple(issues), raw_leaders=raw_names("leaders"), raw_lead_units=raw_names("lead_units"))
 
 
 def fold_duplicates(items: list[ItemView]) -> tuple:
-    """The progress table may list one plan task under several headings; a narrative names it once and
-    gives every 序号 it was listed under. Annex tables keep every row, so their counts match the cover."""
-    kept: dict[str, ItemView] = {}
-    extra: dict[str, list[str]] = {}
-    for item in items:
-        if item.duplicate_of and item.duplicate_of in kept:
-            extra[item.duplicate_of].append(item.no)
-            continue
-        kept[item.id] = item
-        extra[item.id] = []
-    return tuple(replace(i, also_seqs=tuple(extra[i.id])) for i in kept.values())
+    """One view per plan task (engine/plan_tasks.py): a task the progress table lists under several 序号 is
+    named once, by its most urgent row, with every 序号 it was listed under (also_seqs, seqs_text)."""
+    out = []
+    for rows in group_rows(items, lambda i: i.id, lambda i: i.duplicate_of):
+        lead = lead_row(rows, lambda r: r.status)
+        others = tuple(r.no for r in rows if r is not lead)
+        out.append(replace(lead, also_seqs=others, seqs_text="、".join(r.no for r in rows)) if others else lead)
+    return tuple(out)
+
+
+def counts_of(task_statuses: list[str], indicator_statuses: list[str]) -> Counts:
+    t, i = Counter(task_statuses), Counter(indicator_statuses)
+    return Counts(
+        tasks_total=len(task_statuses), tasks_normal=sum(t[k] for k in ON_TRACK_TASKS), tasks_done=t["已完成"],
+        tasks_ahead=t["超时序"], tasks_on_track=t["正常"], tasks_lagging=t["滞后"] + t["严重滞后"],
+        tasks_serious=t["严重滞后"], tasks_slow=t["滞后"], tasks_unclear=t["待核实"],
+        indicators_total=len(indicator_statuses), indicators_met=i["符合预期"],
+        indicators_on_schedule=i["符合时间节点要求"], indicators_missed=i["不达预期"], indicators_unclear=i["待核实"],
+        tasks_adjusted=t["已调整"])
 
 
 def _counts(result: dict) -> Counts:
-    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
-    g = lambda d, k: int(d.get(k, 0))  # noqa: E731
-    return Counts(
-        tasks_total=len(result["tasks"]), tasks_normal=sum(g(t, k) for k in ON_TRACK_TASKS), tasks_done=g(t, "已完成"),
-        tasks_ahead=g(t, "超时序"), tasks_on_track=g(t, "正常"), tasks_lagging=g(t, "滞后") + g(t, "严重滞后"),
-        tasks_serious=g(t, "严重滞后"), tasks_slow=g(t, "滞后"), tasks_unclear=g(t, "待核实"),
-        indicators_total=len(result["indicators"]), indicators_met=g(i, "符合预期"),
-        indicators_on_schedule=g(i, "符合时间节点要求"), indicators_missed=g(i, "不达预期"), indicators_unclear=g(i, "待核实"),
-        tasks_adjusted=g(t, "已调整"))
+    return counts_of([t["status"] for t in result["tasks"]], [i["status"] for i in result["indicators"]])
 
 
 def _reply_deadline(as_of: str) -> str:
@@ -285,19 +282,20 @@ def _leaders(tasks: list[ItemView], files: dict) -> tuple:
     names = sorted({name for t in tasks for name in t.raw_leaders or t.leaders})
     stems = _stems(files.get("leaders"), names)
     out = []
-    for name in names:
-        mine = [t for t in tasks if name in (t.raw_leaders or t.leaders)]
-        by_status: dict[str, int] = {}
-        for t in mine:
-            by_status[t.status] = by_status.get(t.status, 0) + 1
-        out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=tuple(mine),
-                                 lagging=fold_duplicates([t for t in mine if t.status in LAGGING_TASKS]),
-                                 unclear=fold_duplicates([t for t in mine if t.status == "待核实"]),
-                                 normal_count=sum(1 for t in mine if t.status in ON_TRACK_TASKS), by_status=by_status))
+    for name in names:  # per plan task, as the memo counts (a task under several 序号 once)
+        mine = fold_duplicates([t for t in tasks if name in (t.raw_leaders or t.leaders)])
+        out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=mine,
+                                 lagging=tuple(t for s in LAGGING_TASKS for t in mine if t.status == s),
+                                 unclear=tuple(t for t in mine if t.status == "待核实"),
+                                 normal_count=sum(1 for t in mine if t.status in ON_TRACK_TASKS),
+                                 by_status=dict(Counter(t.status for t in mine))))
     return tuple(out)
 
 
-def build_context(result: dict) -> RenderContext:
+def build_context(result: dict, date: str | None = None) -> RenderContext:
+    """date: the memo's date (成文日期) as the clerk gives it (`duban check --date`); the as-of date by default."""
+    from .memo_view import build_memo
+
     tasks = [_item(t) for t in result["tasks"]]
     indicators = [_item(i) for i in result["indicators"]]
     lagging = [t for t in tasks if t.status in LAGGING_TASKS]
@@ -319,8 +317,9 @@ def build_context(result: dict) -> RenderContext:
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
         adjusted_tasks=tuple(t for t in tasks if t.status == "已调整"),
-        notices=_notices(lagging, result["period"], as_of, result.get("file_names") or {}),
+        notices=_notices(lagging, result["period"], date or as_of, result.get("file_names") or {}),
         leaders=_leaders(tasks, result.get("file_names") or {}),
         units=tuple(sorted({u for t in tasks + indicators for u in t.lead_units})),
         leader_names=tuple(sorted({n for t in tasks for n in t.leaders})), statuses=statuses,
-        rules=tuple(dict(r) for r in result.get("rules") or []), result=result)
+        rules=tuple(dict(r) for r in result.get("rules") or []), date=date or as_of, date_cn=cn_date(date or as_of),
+        memo=build_memo(result, tasks, indicators, date or as_of), result=result)

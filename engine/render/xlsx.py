@@ -5,6 +5,9 @@ become a formula in the office's Excel (CSV/formula injection)."""
 from __future__ import annotations
 
 import io
+import re
+import weakref
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -33,9 +36,12 @@ FINDING_HEADERS = ["对象", "序号", "编号", "规则", "规则名称", "规�
                    "引用原文", "目标原文"]
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def display_width(text: str) -> int:
-    """A CJK character is two columns wide in Excel's default font metrics."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """A CJK character (U+2E80 and above) is two columns wide in Excel's default font metrics."""
+    return 2 * len(text) - len(_WIDE.sub("", text))
 
 
 def named_styles() -> list[NamedStyle]:
@@ -64,10 +70,27 @@ def body_style(value, kind: str, colour: str | None = None) -> str:
     return "督办百分比" if kind == "pct" and isinstance(value, (int, float)) else "督办正文"
 
 
+_NAMED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # workbook → {style name: its NamedStyle}
+
+
+def _named(ws, style: str):
+    """The workbook's registered NamedStyle of that name, looked up once per workbook: `cell.style = name` searches
+    the workbook's style names (a list built per call) for every cell."""
+    found = _NAMED.setdefault(ws.parent, {})
+    if style not in found:
+        names = ws.parent._named_styles
+        found[style] = names[style] if style in names.names else None
+    return found[style]
+
+
 def put(ws, row: int, col: int, value, style: str):
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    cell.style = style
+    named = _named(ws, style)
+    if named is None:
+        cell.style = style  # a built-in style openpyxl registers on first use, or its own error for an unknown name
+    else:
+        cell._style = copy(named.as_tuple())  # exactly what openpyxl's `cell.style = name` assigns
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
         if value.startswith(FORMULA_START):

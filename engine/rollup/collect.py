@@ -20,12 +20,14 @@ NUMERIC_METRICS = [m for m in METRIC_FIELDS if m not in ("stage", "target_kind",
 @dataclass(frozen=True)
 class Job:
     """One period of one workspace. `key` covers the duban version, the rules and every input file the judgement
-    reads: the plan, waivers and this and each earlier period's progress (earlier periods decide escalation)."""
+    reads: the plan, waivers and this and each earlier period's progress (earlier periods decide escalation).
+    `files`: those files' names in the workspace and SHA-256 prefixes, for the provenance table."""
     path: Path
     workspace: str
     period: str
     key: str
     data_digest: str
+    files: tuple[tuple[str, str], ...]
 
 
 def discover(paths: list[str], patterns: list[str]) -> list[Path]:
@@ -59,24 +61,30 @@ def periods_of(path: Path) -> list[str]:
     return periods
 
 
-def input_files(path: Path, period: str) -> list[Path]:
-    earlier = [path / "progress" / f"{p}.yaml" for p in periods_of(path) if p <= period]
-    return [f for f in [path / "plan.yaml", path / "waivers.yaml", *earlier] if f.is_file()]
-
-
-def file_sha(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
 def jobs_for(paths: list[Path], rules_digest: str) -> list[Job]:
+    """Each input file is read and hashed once per workspace: period k's key is the running hash of the files
+    of period k-1 plus its own progress file (the same bytes in the same order as hashing them anew)."""
     jobs = []
     for path in paths:
-        for period in periods_of(path):
-            # the duban version too: a new release may judge or flatten differently, so it judges again
-            digest = hashlib.sha256(f"{__version__}\0{rules_digest}".encode())
-            for f in input_files(path, period):
-                digest.update(f.name.encode() + b"\0" + f.read_bytes())
-            jobs.append(Job(path, path.name, period, "sha256:" + digest.hexdigest()[:16], data_digest(path, period)))
+        periods = periods_of(path)
+        # the duban version too: a new release may judge or flatten differently, so it judges again
+        digest = hashlib.sha256(f"{__version__}\0{rules_digest}".encode())
+        files: list[tuple[str, str]] = []
+
+        def add(f: Path) -> None:
+            data = f.read_bytes()
+            digest.update(f.name.encode() + b"\0" + data)
+            files.append((f.relative_to(path).as_posix(), "sha256:" + hashlib.sha256(data).hexdigest()[:16]))
+
+        for f in (path / "plan.yaml", path / "waivers.yaml"):
+            if f.is_file():
+                add(f)
+        for period in periods:
+            progress = path / "progress" / f"{period}.yaml"
+            if progress.is_file():
+                add(progress)
+            jobs.append(Job(path, path.name, period, "sha256:" + digest.copy().hexdigest()[:16], data_digest(path, period),
+                            tuple(files)))
     return jobs
 
 
@@ -128,8 +136,7 @@ def rows_of(result: dict, job: Job) -> dict[str, list[dict]]:
            "tasks": len(result["tasks"]), "indicators": len(result["indicators"]),
            "lagging_tasks": sum(summary["tasks"].get(s, 0) for s in LAGGING),
            "summary_json": _dumps({"tasks": summary["tasks"], "indicators": summary["indicators"]})}
-    provenance = [{**base, "source": "file", "name": f.relative_to(job.path).as_posix(), "version": file_sha(f)}
-                  for f in input_files(job.path, period)]
+    provenance = [{**base, "source": "file", "name": name, "version": version} for name, version in job.files]
     provenance += [{**base, "source": "rule", "name": r["id"], "version": str(r["version"])} for r in result.get("rules", [])]
     return {"runs": [run], "items": items, "findings": findings, "figures": figures, "escalations": escalations,
             "provenance": provenance}

@@ -8,7 +8,7 @@ import logging
 import os
 from typing import Iterator
 
-from ..errors import InputError
+from ..errors import EngineError, InputError
 from .collect import Job
 from .judge import judge_workspace
 
@@ -64,12 +64,22 @@ def _in_order(groups, client, cluster, options: dict) -> Iterator[tuple[Job, dic
     pending: deque = deque()
     try:
         for group in groups:
-            pending.append(client.submit(judge_workspace, group, pure=False, **options))
+            pending.append((group, client.submit(judge_workspace, group, pure=False, **options)))
             if len(pending) >= AHEAD:
-                yield from pending.popleft().result()
+                yield from _taken(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _taken(*pending.popleft())
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _taken(group: list[Job], future) -> list:
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker:  # the process judging it died (a crash in the rule engine, or out of memory)
+        raise EngineError(f"Dask 工作进程在判定工作区 {group[0].path} 时退出",
+                          hint="请用 --engine vectorised 重新运行；若仍退出，检查工作节点的内存") from None

@@ -11,6 +11,7 @@ The result dict of each period is the one `duban check` writes to result.json (t
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 from .collect import Job, rows_of
@@ -27,7 +28,10 @@ def rulebook_for(rules_dir, engine: str, digest: str | None = None):
     if cached is None or (digest is not None and cached[0].digest != digest):
         name, notice = resolve_engine(engine)
         book = load_rulebook(rules_dir or default_rules_dir())
-        cached = _CACHE[key] = (book, make_evaluator(name, book.rules), notice)
+        # a Dask worker is daemonic and may not fork durable_rules' guard process; it is supervised itself (its
+        # nanny), and a crash comes back as an EngineError (executor.py)
+        options = {"isolate": False} if name == "durable_rules" and multiprocessing.current_process().daemon else {}
+        cached = _CACHE[key] = (book, make_evaluator(name, book.rules, **options), notice)
     return cached
 
 

@@ -62,7 +62,13 @@ def rollup(paths: list[str], patterns: list[str], out: Path, db: Path | None = N
         log(f"未变化，不再判定：{job.workspace} {job.period}（规则与数据摘要相同）")
     con = store.connect_read_only(db)
     try:
-        report.written = [db, *store.export_parquet(con, out / "parquet"), *write_reports(con, out)]
+        outputs = store.current_outputs(con, db, out)
+        if outputs is None:
+            outputs = [*store.export_parquet(con, out / "parquet"), *write_reports(con, out)]
+            store.record_outputs(con, db, out, outputs)
+        else:
+            log("数据库未变化，Parquet、rollup.xlsx、rollup.html 与上次相同，不再生成")
+        report.written = [db, *outputs]
     finally:
         con.close()
     return report

@@ -33,27 +33,28 @@ def _runs_of(flags: list[bool]) -> tuple[int, int, int]:
 
 def unit_streaks(runs: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """One row per (workspace, lead unit): periods in a row in which the unit had a lagging item. A period
-    in which the unit had no item at all breaks the run, as one with no lagging item does."""
+    in which the unit had no item at all breaks the run, as one with no lagging item does. Counted in plain
+    dicts, one pass over the rows: a national set has ~15,000 units, too many for a pandas step per unit."""
     per = items[["workspace", "period", "lead_units", "lagging", "category", "leaders", "item_id"]].explode("lead_units")
     per = per.dropna(subset=["lead_units"]).rename(columns={"lead_units": "unit"})
-    flags = per.groupby(["workspace", "unit", "period"])["lagging"].any()
+    flags = per.groupby(["workspace", "unit", "period"])["lagging"].any().to_dict()
     periods = runs.groupby("workspace")["period"].apply(sorted).to_dict()
     regions = runs.drop_duplicates("workspace").set_index("workspace")["region"].to_dict()
-    lagging = dict(iter(per[per["lagging"]].groupby(["workspace", "unit"])))  # grouped once: a national set has ~15,000 units
-    empty = per.iloc[0:0]
+    lagging: dict[tuple, list] = {}
+    for row in per[per["lagging"]].itertuples(index=False):
+        lagging.setdefault((row.workspace, row.unit), []).append(row)
     rows = []
-    for (ws, unit), group in flags.groupby(level=[0, 1]):
-        by_period = group.droplevel([0, 1]).to_dict()
+    for ws, unit in sorted({(w, u) for w, u, _ in flags}):
         ws_periods = periods[ws]
-        current, longest, end = _runs_of([bool(by_period.get(p, False)) for p in ws_periods])
-        mine = lagging.get((ws, unit), empty)
-        latest = mine[mine["period"] == ws_periods[-1]]
+        current, longest, end = _runs_of([bool(flags.get((ws, unit, p), False)) for p in ws_periods])
+        mine = lagging.get((ws, unit), [])
         rows.append({"workspace": ws, "region": regions[ws], "unit": unit, "current_streak": current,
                      "longest_streak": longest,
                      "longest_periods": "、".join(ws_periods[end - longest + 1:end + 1]) if longest else "",
-                     "latest_period": ws_periods[-1], "lagging_latest": int(latest["item_id"].nunique()),
-                     "categories": sorted({c for c in mine["category"] if isinstance(c, str) and c}),
-                     "leaders": sorted({name for names in mine["leaders"] for name in list(names)})})
+                     "latest_period": ws_periods[-1],
+                     "lagging_latest": len({r.item_id for r in mine if r.period == ws_periods[-1]}),
+                     "categories": sorted({r.category for r in mine if isinstance(r.category, str) and r.category}),
+                     "leaders": sorted({name for r in mine for name in list(r.leaders)})})
     out = pd.DataFrame(rows, columns=["workspace", "region", "unit", "current_streak", "longest_streak", "longest_periods",
                                       "latest_period", "lagging_latest", "categories", "leaders"])
     return out.sort_values(["longest_streak", "current_streak", "workspace", "unit"],

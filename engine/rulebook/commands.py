@@ -49,3 +49,37 @@ def import_params_cmd(xlsx, rules_dir, dry_run):
         click.echo(f"（试运行）将修改 {len(changes)} 个参数，params.yaml 未改动")
     else:
         click.echo(f"已修改 {len(changes)} 个参数：{directory / 'params.yaml'}")
+
+
+@click.command("export-table")
+@click.argument("table")
+@click.argument("rules_dir", required=False)
+@click.option("--out", "out", help="写出的表格（.xlsx，默认为 <表名>.xlsx）")
+def export_table_cmd(table, rules_dir, out):
+    """把一张决策表（rules/tables/<表名>.yaml）导出为表格：每行一档，状态、严重程度等列有下拉列表。"""
+    from .table_xlsx import export_table
+
+    out = out or f"{table}.xlsx"
+    count = export_table(_rules_dir(rules_dir), table, out)
+    click.echo(f"已导出决策表「{table}」的 {count} 行到 {Path(out).resolve()}")
+
+
+@click.command("import-table")
+@click.argument("xlsx")
+@click.argument("rules_dir", required=False)
+@click.option("--table", "table", help="决策表名（默认为表格第一个工作表的名字）")
+@click.option("--dry-run", is_flag=True, help="只显示会改什么，不写文件")
+def import_table_cmd(xlsx, rules_dir, table, dry_run):
+    """把改好的决策表表格写回 rules/tables/<表名>.yaml（保留示例和注释）；有空档、重叠或任何一格有误都不写入。"""
+    from .table_xlsx import import_table
+
+    directory = _rules_dir(rules_dir)
+    name, changes = import_table(xlsx, directory, table, dry_run=dry_run)
+    for rid, column, old, new in changes:
+        click.echo(f"{rid} {column}" + ("" if old is None and new is None else f"：{show(old) if old is not None else '（空）'} → {show(new) if new is not None else '（空）'}"))
+    if not changes:
+        click.echo(f"决策表「{name}」没有变化，未改动")
+    elif dry_run:
+        click.echo(f"（试运行）将修改 {len(changes)} 处，决策表「{name}」未改动")
+    else:
+        click.echo(f"已修改 {len(changes)} 处：{directory / 'tables' / (name + '.yaml')}")

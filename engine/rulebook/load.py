@@ -199,9 +199,6 @@ class _RuleReader(ConditionReader):
             if not isinstance(node, dict):
                 self.err(f"每个示例应为映射（name / fact / expect），实为「{show(node)}」", at)
                 continue
-            for key in node:
-                if key not in EXAMPLE_KEYS:
-                    self.err(f"示例中有未知的键「{key}」", where(node, key), hint=key_hint(key, EXAMPLE_KEYS))
             name = str(node.get("name") or f"example{i + 1}")
             if name in names:
                 self.err(f"示例名「{name}」重复", where(node, "name"))
@@ -211,6 +208,9 @@ class _RuleReader(ConditionReader):
                 if text is not None:
                     self.text_examples.append(text)
                 continue
+            for key in node:
+                if key not in EXAMPLE_KEYS:
+                    self.err(f"示例中有未知的键「{key}」", where(node, key), hint=key_hint(key, EXAMPLE_KEYS))
             expect = node.get("expect")
             fires = EXPECT.get(expect) if isinstance(expect, str) else None  # [fire] / {} are not keys: never hash them
             if "expect" not in node:

@@ -148,8 +148,7 @@ def cell_text(row: Row):
 
 def export_params(rules_dir: str | Path, out: str | Path) -> tuple[list[Row], list[str]]:
     """(rows written, names of parameters too complex for a cell — edit those in params.yaml)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     path, text, data = _load(Path(rules_dir))
     skipped: list[str] = []
@@ -160,34 +159,46 @@ def export_params(rules_dir: str | Path, out: str | Path) -> tuple[list[Row], li
         if bad:
             raise RuleError(f"参数「{row.name}」中的词「{bad[0]}」含有顿号「、」，放进表格后无法区分", file=str(path),
                             hint="请先在 params.yaml 中把它拆成两个词，或用“…”连接")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb, ws = new_workbook(SHEET, HEADER)
     for row in rows:
         ws.append([row.name, None, row.note])
         r = ws.max_row
-        _set(ws.cell(r, 1), row.name)
-        _set(ws.cell(r, 2), cell_text(row))
-        _set(ws.cell(r, 3), row.note)
+        set_cell(ws.cell(r, 1), row.name)
+        set_cell(ws.cell(r, 2), cell_text(row))
+        set_cell(ws.cell(r, 3), row.note)
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     for col, width in zip("ABC", (26, 60, 70)):
         ws.column_dimensions[col].width = width
-    notes = wb.create_sheet(README[0])
-    for line in README[1:]:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(out, buf.getvalue())
+    add_notes(wb, README, 110)
+    save_workbook(wb, out)
     return rows, skipped
 
 
-def _set(cell, value) -> None:
+def new_workbook(title: str, header):
+    """A workbook whose first sheet is `title` with a bold header row: (workbook, sheet)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    return wb, ws
+
+
+def add_notes(wb, lines, width: int) -> None:
+    """A sheet named lines[0] with one line of instructions per row."""
+    notes = wb.create_sheet(lines[0])
+    for line in lines[1:]:
+        notes.append([line])
+    notes.column_dimensions["A"].width = width
+
+
+def set_cell(cell, value) -> None:
     """Text that Excel would read as a formula (= + - @) is stored and shown as text."""
     cell.value = value
     if isinstance(value, str):
@@ -248,16 +259,27 @@ def _parse(row: Row, cell):
     return out, None
 
 
-def read_sheet(xlsx: Path, rows: list[Row]) -> tuple[dict, list[Problem]]:
-    """{name: new value} for every valid row, and the problems found (each names its sheet row)."""
+def open_workbook(xlsx: Path):
+    """The workbook, or a RuleError in Chinese naming the file (missing, not an .xlsx, damaged)."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(xlsx, data_only=False)
+        return load_workbook(xlsx, data_only=False)
     except FileNotFoundError:
         raise RuleError("文件不存在", file=str(xlsx)) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RuleError(f"不是有效的 .xlsx 文件（{broken_file(exc, 'xlsx')}）", file=str(xlsx), hint="请用 Excel 或 WPS 另存为 .xlsx") from None
+
+
+def save_workbook(wb, out) -> None:
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(out, buf.getvalue())
+
+
+def read_sheet(xlsx: Path, rows: list[Row]) -> tuple[dict, list[Problem]]:
+    """{name: new value} for every valid row, and the problems found (each names its sheet row)."""
+    wb = open_workbook(xlsx)
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
     if "名称" not in header or "值" not in header:

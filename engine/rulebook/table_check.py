@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..errors import Problem
+from ..errors import Problem, RuleError
 from ..evaluate.plain import holds
 from .fact_check import contradictions
 from .fields import FIELDS
@@ -27,6 +27,7 @@ OTHER = "（其他）"
 COUPLED = (("ratio", "shortfall", "lead"),)  # derive sets these together or not at all
 MIRROR = {"shortfall": "lead", "lead": "shortfall"}  # 落后时序 = −领先时序 for a target not counted in whole units
 SHARES = ("ratio", "time_progress", "shortfall", "lead")
+TYPICAL_TIME = (0.25, 0.5, 0.75, 1.0)  # quarter ends, when a table names the time progress itself
 KIND_ZH = {"task": "任务", "indicator": "指标"}
 MAX_POINTS = 60000
 
@@ -62,6 +63,25 @@ def _texts(field: str, conds: list) -> list:
     return [None] + seen + [OTHER]
 
 
+def _timed_shares(conds: list) -> list[dict]:
+    """When a table names 时序进度 itself, the four shares are sampled together, as derive makes them: every
+    time progress a cell names (and the quarter ends), and for each, the ratios that put 完成率, 落后时序 and
+    领先时序 on, between and beyond every edge (落后时序 = 时序进度 − 完成率, 领先时序 = −落后时序); a record
+    without a ratio has only its time progress."""
+    times = sorted({v for v in _numbers("time_progress", conds, mirrored=False) if v is not None and 0 <= v <= 1}
+                   | set(TYPICAL_TIME))
+    ratios = [v for v in _numbers("ratio", conds, mirrored=False) if v is not None]
+    shortfalls = [v for v in _numbers("shortfall", conds, mirrored=True) if v is not None]
+    out = []
+    for tp in times:
+        out.append({"time_progress": tp})
+        for ratio in sorted({*ratios, *(round(tp - s, 6) for s in shortfalls)}, reverse=True):  # smallest gap first
+            if ratio >= 0:
+                out.append({"time_progress": tp, "ratio": ratio, "shortfall": round(tp - ratio, 6),
+                            "lead": round(ratio - tp, 6)})
+    return out
+
+
 def sample_points(table) -> list[dict]:
     conds = [rule.when for _, rule in table.rows] + [s for s in table.scope if s is not None]
     fields = []
@@ -69,6 +89,9 @@ def sample_points(table) -> list[dict]:
         for leaf in cond.leaves():
             if leaf.field not in fields and leaf.field != "kind":
                 fields.append(leaf.field)
+    joint = _timed_shares(conds) if "time_progress" in fields else None
+    if joint is not None:
+        fields = [f for f in fields if f not in SHARES]
     axes = []
     for field in fields:
         ftype = FIELDS[field].type
@@ -80,14 +103,16 @@ def sample_points(table) -> list[dict]:
             axes.append(_texts(field, conds))
     kinds = sorted({k for _, rule in table.rows for k in rule.applies_to})
     points = []
-    for values in itertools.product(*axes):
-        point = {f: v for f, v in zip(fields, values) if v is not None}
-        if not _possible(point, fields):
-            continue
-        for kind in kinds:
-            points.append(dict(point, kind=kind))
-        if len(points) > MAX_POINTS:
-            break
+    for shares in joint or [{}]:
+        for values in itertools.product(*axes):
+            point = {**shares, **{f: v for f, v in zip(fields, values) if v is not None}}
+            if not _possible(point, [*fields, *shares]):
+                continue
+            for kind in kinds:
+                points.append(dict(point, kind=kind))
+            if len(points) > MAX_POINTS:
+                raise RuleError(f"决策表「{table.name}」的条件组合太多（超过 {MAX_POINTS} 种），无法检查空档和重叠",
+                                file=table.file, hint="请减少条件列，或把表拆成两张")
     return points
 
 
