@@ -55,7 +55,14 @@ def read_tables(path: str | Path, sheet: str | None = None) -> list[SourceTable]
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 — what WPS and old Excel export."""
+    """UTF-16 when it says so by its BOM (Excel's "Unicode 文本" export, tab-separated), else UTF-8 (with or without
+    BOM), then GB18030 — what WPS and old Excel export."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("文件开头标明是 UTF-16 编码，但内容无法按 UTF-16 读取", file=path,
+                             hint="请在 Excel/WPS 中另存为“CSV UTF-8”") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)

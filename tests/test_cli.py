@@ -37,8 +37,10 @@ def test_result_json_contract(checked):
 def test_memo_and_stdout(checked):
     out, result, proc = checked
     memo = (out / "memo.md").read_text(encoding="utf-8")
-    lagging = result["summary"]["tasks"]["滞后"] + result["summary"]["tasks"]["严重滞后"]
-    assert f"{lagging} 项推进较为滞后" in memo
+    from engine.render.context import build_context
+
+    lagging = build_context(result).memo.counts.tasks_lagging  # per plan task, as the memo's 附件2 lists them
+    assert lagging and f"{lagging}项推进较为滞后" in memo
     assert "已写出" in proc.stdout
 
 

@@ -61,3 +61,27 @@ def test_a_field_over_the_limit_is_a_chinese_error_with_its_line(tmp_path):
     shown = info.value.format()
     assert shown.startswith(f"{path}:3: CSV 格式错误："), shown[:300]
     assert english_words(shown) == [], shown[:300]
+
+
+@pytest.mark.parametrize("source", REAL, ids=[p.name for p in REAL])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_excel_unicode_text_export_reads_as_the_same_table(tmp_path, source, encoding):
+    """Excel's 另存为 → "Unicode 文本 (*.txt)": UTF-16 with a BOM, tab-separated; the Fuling tables read the same."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t").writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    path = tmp_path / f"{source.stem}.txt"
+    path.write_bytes((b"\xfe\xff" + data) if encoding == "utf-16-be" else data)
+    assert [t.rows for t in read_tables(path)] == [t.rows for t in read_tables(source)]
+
+
+def test_broken_utf16_is_a_chinese_error(tmp_path):  # hand-written
+    path = tmp_path / "坏.txt"
+    path.write_bytes(b"\xff\xfe" + "序号\t任务\n".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(InputError) as err:
+        read_tables(path)
+    assert "UTF-16" in err.value.format() and not english_words(err.value.format().replace("UTF-16", "").replace("UTF-8", "").replace("CSV", ""))

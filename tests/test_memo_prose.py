@@ -75,3 +75,23 @@ def test_every_fuling_reason_reads_as_prose(fuling_result):  # noqa: F811
         assert item.lag_text.endswith("。") and len(item.lag_text) > 6, item.lag_text
         assert not re.search(r"R-[A-Z]+-\d+|各子目标|→", item.lag_text), item.lag_text
         assert_no_quoted_own_figure(item.lag_text)
+
+
+def test_the_note_names_the_merged_tasks_and_stops_at_twelve():  # hand-written
+    from types import SimpleNamespace
+
+    from engine.render.memo_prose import NOTE_TASKS, duplicate_note
+
+    merged = [SimpleNamespace(no=str(n), also_seqs=(str(n + 100),), seqs_text=f"{n}、{n + 100}") for n in range(1, 16)]
+    note = duplicate_note(230, merged[:2])
+    assert note.startswith("说明：进展表共230行，其中2行与另一行是同一计划任务（序号1和101，2和102）。")
+    long = duplicate_note(230, merged)
+    assert f"{NOTE_TASKS}和{NOTE_TASKS + 100}等15项任务）" in long and "13和113" not in long
+    assert duplicate_note(230, []) == ""
+
+
+def test_an_indicator_with_its_target_says_below_the_target():  # hand-written
+    raw = {"kind": "indicator", "name": "一般公共预算收入增长（%）", "annual_target_text": "6%",
+           "metrics": {"growth_actual": 2.0, "growth_target": 6.0}}
+    f = finding("增速2.0%，低于全年目标6.0%（「增长2%」）", "增长2%", "6%", {"growth_shortfall": 4.0})
+    assert reason(raw, [f]) == "一般公共预算收入增速2%，低于目标4个百分点。"

@@ -12,6 +12,7 @@ import re
 import re._parser as _sre_parse  # only to read a pattern's structure (speed)
 
 TRIGGER_REACH = 20  # a triggered pattern is searched this far around each trigger occurrence
+GATE_MIN = 10  # patterns in a file from which the character gate pays (flags.yaml: 29; periods.yaml: 4)
 
 
 def _first_chars(items) -> frozenset | None:
@@ -138,7 +139,10 @@ def plan(entries) -> Steps:
                 chars |= firsts or set()
                 steps.append((r, checks, firsts))
             out.append((i, e.trigger, steps))
-    out.gate = char_gate(chars)
+    if sum(len(steps) for _, _, steps in out) >= GATE_MIN:
+        out.gate = char_gate(chars)
+    else:  # a few patterns cost less to test than the gate pass
+        out = Steps((i, trigger, [(r, checks, None) for r, checks, _ in steps]) for i, trigger, steps in out)
     return out
 
 

@@ -178,9 +178,11 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
 
 
 def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -> list[dict]:
+    quantified = [i for i, t in enumerate(targets) if t.get("kind") in _KINDS and t.get("quantity") is not None]
+    if not quantified:  # milestones and qualitative aims: no figure is compared
+        return [_result(lx, i, t, [], None, None) for i, t in enumerate(targets)]
     measures = mark_list_totals(reading.get("measures") or [])
     month = _period_month(period)
-    quantified = [i for i, t in enumerate(targets) if t.get("kind") in _KINDS and t.get("quantity") is not None]
     items = sorted({m["item"] for m in measures if m.get("item")})
     aligned = len(quantified) > 1 and len(items) >= len(quantified)
     pairs, why_not = [], {}

@@ -32,6 +32,7 @@ INDICATOR_PHRASES = (
     ("unclear", "项需进一步核实", ("待核实",)),
 )
 SENTENCE_END = "。！？；.!?;"
+NOTE_TASKS = 12  # the 说明 names at most this many merged tasks
 _PREFIXES = re.compile(r"^(?:存在问题|主要问题|问题|困难|备注)[：:]\s*")
 _QUOTED_ASIDE = re.compile(r"（「[^」]*」[^（）]*）")  # （「同比增长0.2%」） / （「建设2万亩」；目标「…」）
 _SUBTARGETS = re.compile(r"[；;]\s*各子目标[：:].*$")
@@ -75,7 +76,8 @@ def _growth(raw: dict, f) -> str | None:
     subject = _subject(raw, f.target_quote)
     gap = num(target - actual)
     said = f"同比下降{num(-actual)}%" if actual < 0 else f"增速{num(actual)}%"
-    return f"{subject}{said}，低于年度目标{gap}个百分点"
+    goal = "目标" if raw.get("kind") == "indicator" and raw.get("annual_target_text") else "年度目标"  # 全年目标10%，…
+    return f"{subject}{said}，低于{goal}{gap}个百分点"
 
 
 def _ratio(raw: dict, f) -> str | None:
@@ -196,7 +198,8 @@ def duplicate_note(rows_total: int, merged: list) -> str:
     if not merged:
         return ""
     extra = sum(len(t.also_seqs) for t in merged)
-    pairs = "，".join(_and(t.seqs_text.split("、")) for t in merged)
+    pairs = "，".join(_and(t.seqs_text.split("、")) for t in merged[:NOTE_TASKS])
+    pairs += f"等{len(merged)}项任务" if len(merged) > NOTE_TASKS else ""
     return (f"说明：进展表共{rows_total}行，其中{extra}行与另一行是同一计划任务（序号{pairs}）。"
             "本报告按计划任务计数，每项任务只列一次，附件的序号栏并列该任务的全部序号。")
 
