@@ -95,12 +95,15 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
     memo_date = parse_date(memo_date) if memo_date else None
-    with workspace_lock(workspace), facts_cache.writing():  # parsed facts cached once the outputs are written
+    from .render.worker import render_worker
+
+    # facts cached once the outputs are written; the Word/Excel renderer imports its libraries meanwhile
+    with workspace_lock(workspace), facts_cache.writing(), render_worker(fmts) as worker:
         run = run_check(workspace, period, rules_dir, engine)
         result = run.result
         echo_engine_notice(run.engine_notice)
         target = output_dir(out_dir, result["workspace"], period)
-        written = write_outputs(result, target, fmts, Path(workspace), memo_date)
+        written = write_outputs(result, target, fmts, Path(workspace), memo_date, worker)
     for line in check_lines(result, written, target):
         click.echo(line)
     for line in date_warnings(result, memo_date) if {"md", "docx", "html"} & set(fmts) else []:

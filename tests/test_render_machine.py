@@ -173,3 +173,18 @@ def test_outputs_written_by_threads_keep_mode_and_bytes(fuling_result, tmp_path)
     assert [p.relative_to(tmp_path / "out").as_posix() for p in written] == list(expected)
     assert {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes() for p in written} == expected
     assert {p.stat().st_mode & 0o777 for p in written} == {0o640} and len(written) > 10
+
+
+def test_a_worker_started_early_renders_the_same_bytes(fuling_result):
+    """`duban check` starts the Word/Excel render process before reading the facts (engine/render/worker.py)."""
+    from engine.render import DEFAULT_FORMATS, render_outputs
+    from engine.render.worker import RenderWorker
+
+    here = render_outputs(fuling_result, list(DEFAULT_FORMATS))
+    worker = RenderWorker()
+    try:
+        sent = render_outputs(fuling_result, list(DEFAULT_FORMATS), worker=worker)
+    finally:
+        worker.close()
+    assert list(sent) == list(here) and sent == here
+    assert "ledger.xlsx" in sent and "memo.docx" in sent

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..library_messages import regex_problem
-from .finders import char_gate, cheapest_firsts, checks_of, first_chars, possible
+from .finders import char_gate, char_tests, chars_pass, checks_of, first_chars, possible
 from .lexicon import LEXICON_DIR, LexiconError, _read
 
 KINDS = ("target_gap", "time_gap", "time_ahead", "target_ratio")
@@ -87,18 +87,27 @@ def _overlaps(rx: re.Pattern | None, text: str, s: int, e: int) -> bool:
     return any(m.start() < e and m.end() > s for m in rx.finditer(text, lo, min(len(text), e + 20)))
 
 
-@lru_cache(maxsize=4)
+_PLANS: dict[int, tuple] = {}  # id(entries) -> (entries, plan): by identity, as hashing the entries costs µs
+
+
 def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple]:
-    """(gate, [(entry, pattern, checks, firsts)]): as finders.plan, the first characters of each pattern's
-    cheapest test, found in a text in one pass, skip most patterns before any word is tested."""
+    """(gate, [(entry, pattern, checks, tests)]): as finders.plan, the characters of a text, found in one pass,
+    skip most patterns before any word is tested."""
+    cached = _PLANS.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1]
     steps, chars = [], set()
     for entry in entries:
         for k, rx in enumerate(entry.patterns):
             checks = entry.checks[k] if entry.checks else ()
-            firsts = cheapest_firsts(checks)
-            chars |= firsts or set()
-            steps.append((entry, rx, checks, firsts))
-    return char_gate(chars), tuple(steps)
+            tests = char_tests(checks)
+            for c, _ in tests or ():
+                chars |= c
+            steps.append((entry, rx, checks, tests))
+    if len(_PLANS) > 8:
+        _PLANS.clear()
+    plan = _PLANS[id(entries)] = (entries, (char_gate(chars), tuple(steps)))
+    return plan[1]
 
 
 def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = None) -> list[dict]:
@@ -107,9 +116,9 @@ def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = No
     present = set(gate.findall(norm)) if gate is not None else None
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
-    for entry, rx, checks, firsts in steps:
-        if firsts is not None and present.isdisjoint(firsts):
-            continue  # no string of the cheapest test can start in the text
+    for entry, rx, checks, tests in steps:
+        if tests is not None and not chars_pass(tests, present):
+            continue  # the text's characters already fail a test
         if checks and not possible(checks, norm):
             continue
         for m in rx.finditer(norm):

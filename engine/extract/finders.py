@@ -12,7 +12,6 @@ import re
 import re._parser as _sre_parse  # only to read a pattern's structure (speed)
 
 TRIGGER_REACH = 20  # a triggered pattern is searched this far around each trigger occurrence
-GATE_MIN = 10  # patterns in a file from which the character gate pays (flags.yaml: 29; periods.yaml: 4)
 
 
 def _first_chars(items) -> frozenset | None:
@@ -107,9 +106,19 @@ def possible(checks, text: str) -> bool:
     return True
 
 
-def cheapest_firsts(checks) -> frozenset | None:
-    """The first characters of the strings of the first (cheapest) test of checks_of, or None."""
-    return frozenset(s[0] for s in checks[0]) if checks else None
+def char_tests(checks) -> tuple[tuple[frozenset, bool], ...] | None:
+    """Per test of checks_of, what the text's characters must show for it to pass: every character of a
+    lone string (True), or one first character of the alternatives (False). None when there is no test."""
+    return tuple((frozenset(alts[0]), True) if len(alts) == 1 else (frozenset(s[0] for s in alts), False)
+                 for alts in checks) or None
+
+
+def chars_pass(tests, present: set) -> bool:
+    """Whether the characters present in a text (char_gate's findall) allow every test."""
+    for chars, every in tests:
+        if (not chars <= present) if every else present.isdisjoint(chars):
+            return False
+    return True
 
 
 def char_gate(chars) -> re.Pattern | None:
@@ -117,50 +126,28 @@ def char_gate(chars) -> re.Pattern | None:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
 
 
-class Steps(list):
-    """plan's list, with `gate`: a character class of the first characters of every pattern's cheapest test.
-    hits finds those characters of a text in one regex pass, and skips a pattern none of whose cheapest
-    alternatives can start in the text, before testing any word (a file's ~30 patterns cost ~80 `in` tests)."""
-    gate: re.Pattern | None = None
-
-
-def plan(entries) -> Steps:
-    """Per entry with patterns: (index, trigger, [(regex, checks, firsts)]); checks: tuples of strings, one
-    of each must occur in the text (required literals, then the possible first characters); firsts: the first
-    characters of the first (cheapest) test's strings."""
-    out = Steps()
-    chars: set[str] = set()
+def plan(entries) -> list[tuple]:
+    """Per entry with patterns: (index, trigger, [(regex, checks)]); checks: tuples of strings, one
+    of each must occur in the text (required literals, then the possible first characters)."""
+    out = []
     for i, e in enumerate(entries):
         if e.regexes:
-            steps = []
-            for r, first in zip(e.regexes, e.firsts):
-                checks = checks_of(r, first)
-                firsts = cheapest_firsts(checks)
-                chars |= firsts or set()
-                steps.append((r, checks, firsts))
-            out.append((i, e.trigger, steps))
-    if sum(len(steps) for _, _, steps in out) >= GATE_MIN:
-        out.gate = char_gate(chars)
-    else:  # a few patterns cost less to test than the gate pass
-        out = Steps((i, trigger, [(r, checks, None) for r, checks, _ in steps]) for i, trigger, steps in out)
+            out.append((i, e.trigger, [(r, checks_of(r, first)) for r, first in zip(e.regexes, e.firsts)]))
     return out
 
 
 def hits(words: tuple, entries, text: str, steps=None, done: set | None = None):
     """(entry index, match) for every word and pattern hit, words first; overlaps are kept.
-    done: names the caller needs no more hits of (it may add to it between hits): their patterns are not run."""
+    done: names the caller needs no more hits of (it may add to it between hits): their patterns are not run.
+    (The character gate of comparisons.py does not pay here: with ~30 cheap tests per text it costs what it saves.)"""
     rx, owner = words
     for m in rx.finditer(text):
         yield owner[m.group()], m
-    steps = steps if steps is not None else plan(entries)
-    present = set(steps.gate.findall(text)) if steps.gate is not None else None
-    for i, trigger, patterns in steps:
+    for i, trigger, patterns in steps if steps is not None else plan(entries):
         if done and entries[i].name in done:
             continue
         windows = None
-        for r, checks, firsts in patterns:
-            if firsts is not None and present.isdisjoint(firsts):
-                continue  # no string of the cheapest test can start in the text
+        for r, checks in patterns:
             possible = True
             for alternatives in checks:  # plain loops: generator expressions cost more than the tests
                 for s in alternatives:

@@ -45,7 +45,7 @@ def _bad_date(text) -> str:
 
 
 def render_outputs(result: dict, formats: list[str], workspace_dir: Path | None = None,
-                   date: str | None = None) -> dict[str, bytes]:
+                   date: str | None = None, worker=None) -> dict[str, bytes]:
     """{relative path: bytes} for every file the formats produce; raises InputError before anything is written.
     date: the memo's date (成文日期, `duban check --date`), the as-of date when not given; result.json never has it.
     With two cores or more, the Word documents (memo and one notice per unit, a third of a district's render
@@ -53,7 +53,14 @@ def render_outputs(result: dict, formats: list[str], workspace_dir: Path | None 
     ctx = build_context(result, parse_date(date) if date else None)
     ws = Path(workspace_dir) if workspace_dir else None
     forked = [f for f in formats if f in FORKED_FORMATS]
-    if "docx" in formats and len(forked) < len(formats) and _cores() > 1:
+    if worker is not None:  # started before the facts were read (render/worker.py): it has its imports done
+        from .worker import WORKER_FORMATS
+
+        sent = [f for f in formats if f in WORKER_FORMATS]
+        future = worker.submit(result, ws, sent, date)
+        parts = _render(result, ctx, ws, [f for f in formats if f not in sent])
+        parts.update(future.result())
+    elif "docx" in formats and len(forked) < len(formats) and _cores() > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
@@ -127,8 +134,8 @@ def _render(result: dict, ctx, ws: Path | None, formats: list[str]) -> dict[str,
 
 
 def write_outputs(result: dict, out_dir: Path, formats: list[str], workspace_dir: Path | None = None,
-                  date: str | None = None) -> list[Path]:
-    rendered = render_outputs(result, formats, workspace_dir, date)
+                  date: str | None = None, worker=None) -> list[Path]:
+    rendered = render_outputs(result, formats, workspace_dir, date, worker)
     out_dir = Path(out_dir)
     root = out_dir.resolve()
     for rel in rendered:  # names are cleaned in names.py; this is the last guard, checked before any write

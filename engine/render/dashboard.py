@@ -1,7 +1,8 @@
 """What dashboard.html shows beyond the render context: the rows in the report's own 序号 order, and the chart
 section's numbers (lagging share by responsible unit, by leader, by category; the trend per unit when earlier
-periods were judged). Every number is counted from result.json's rows, as the cover counts are, so a task
-listed under two 序号 counts twice, as it does in summary."""
+periods were judged). Every number counts plan tasks, as the memo does (engine/plan_tasks.py): a task the
+progress table lists under two 序号 counts once, with its most urgent row's status; the task table itself
+still shows every row of the report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..audit.memo_read import cn_number
+from ..plan_tasks import group_rows, lead_row
 from ..statuses import LAGGING_TASKS, STATUS_RANK
 from .context import RenderContext
 
@@ -114,7 +116,7 @@ def _share_chart(key: str, title: str, groups_of, tasks) -> ShareChart:
 
 
 def share_charts(ctx: RenderContext) -> tuple:
-    tasks = ctx.tasks
+    tasks = ctx.memo.tasks  # one per plan task
     return (
         _share_chart("unit", "按责任单位", lambda t: t.lead_units or ("（未注明责任单位）",), tasks),
         _share_chart("leader", "按责任区领导", lambda t: t.leaders or ("（未注明区领导）",), tasks),
@@ -130,13 +132,15 @@ def unit_trends(ctx: RenderContext) -> tuple:
         return ()
     periods = [*sorted(earlier), ctx.period]
     statuses = {**{p: earlier[p] for p in earlier}, ctx.period: {t.id: t.status for t in ctx.tasks}}
+    plan = group_rows(ctx.tasks, lambda t: t.id, lambda t: t.duplicate_of)  # the rows of each plan task
     units = sorted({u for t in ctx.tasks for u in t.lead_units})
     trends = []
     for unit in units:
-        mine = [t for t in ctx.tasks if unit in t.lead_units]
+        mine = [rows for rows in plan if unit in lead_row(rows, lambda r: r.status).lead_units]
         points = []
         for p in periods:
-            judged = [statuses[p].get(t.id) for t in mine if t.id in statuses[p]]
+            judged = [lead_row(seen, lambda s: s) for seen in
+                      ([statuses[p][r.id] for r in rows if r.id in statuses[p]] for rows in mine) if seen]
             points.append(TrendPoint(p, len(judged), sum(s in LAGGING_TASKS for s in judged)))
         if any(pt.lagging for pt in points):
             trends.append(UnitTrend(unit, tuple(points)))

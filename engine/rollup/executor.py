@@ -1,6 +1,6 @@
-"""Where the per-workspace-period judgements run: in this process (serial), or on a Dask cluster — a
-LocalCluster of worker processes by default, or an existing scheduler. The results come back in job order,
-so the database is written in the same order either way and the tables come out identical."""
+"""Where the judgements run, one task per workspace (all its periods to judge): in this process (serial), or on
+a Dask cluster — a LocalCluster of worker processes by default, or an existing scheduler. The results come back
+in job order, so the database is written in the same order either way and the tables come out identical."""
 
 from __future__ import annotations
 
