@@ -9,18 +9,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .classify import Judgement, classify
+from .judge.classify import Judgement, classify
 from .derive import derive_workspace
 from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
-from .facts import Workspace, load_workspace
+from .facts.workspace import Workspace, load_workspace
 from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
 from .result import METRIC_FIELDS, RESULT_SCHEMA, build_result, item_result  # noqa: F401  (re-exported)
 from .rulebook.ir import Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
-from .waivers import active_waivers, load_waivers, waiver_report
+from .facts.waivers import active_waivers, load_waivers, waiver_report
 
 
 @dataclass

@@ -63,7 +63,7 @@ def main():
 @quiet_option
 def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, column_map):
     """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
-    from .import_workspace import import_files
+    from .importing.workspace import import_files
 
     report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
                           dry_run=dry_run, force=force, column_map=list(column_map))
@@ -86,8 +86,8 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from . import facts_cache
     from .check import run_check
-    from .facts import period_months
-    from .lock import workspace_lock
+    from .facts.workspace import period_months
+    from .store.lock import workspace_lock
     from .cli_report import lagging_tasks
     from .render import DEFAULT_FORMATS, parse_date, parse_formats, write_outputs
     from .render.memo_dates import date_warnings
@@ -145,7 +145,7 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json, show_all):
     import json
 
     from .check import run_check
-    from .explain import explain, explain_text
+    from .judge.explain import explain, explain_text
 
     run = run_check(workspace, period, rules_dir, engine)
     echo_engine_notice(run.engine_notice)
@@ -164,8 +164,8 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json, show_all):
 def eval_cmd(workspace, period, key_path, rules_dir, out_dir, engine, with_suggest):
     """与官方判定比对：官方滞后的找到几项、官方正常却判为滞后的（附依据）、待核实占比、指标一致率、混淆表。"""
     from .agreement import evaluate_workspace, suggest_lines, summary_lines, write_outputs
-    from .facts import period_months
-    from .lock import workspace_lock
+    from .facts.workspace import period_months
+    from .store.lock import workspace_lock
 
     period_months(period)
     with workspace_lock(workspace):  # the same guard as check: an import running meanwhile is waited for
@@ -213,7 +213,7 @@ def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
     """试算规则变更：哪些任务和指标的状态或督办等级会改变，为什么。"""
     import json
 
-    from .rules_diff import diff_text, rules_diff
+    from .rulebook.diff import diff_text, rules_diff
 
     diff = rules_diff(old_dir, new_dir, workspace, period, engine)
     click.echo(json.dumps(diff, ensure_ascii=False, indent=2) if as_json else diff_text(diff))

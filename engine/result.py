@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .history import escalation
+from .judge.history import escalation
 from .periods import period_label
 from .statuses import STATUSES_INDICATOR, STATUSES_TASK
 

@@ -13,7 +13,7 @@ import pytest
 
 from engine import facts, facts_cache
 from engine.errors import InputError
-from engine.facts import load_workspace
+from engine.facts.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 FULING = ROOT / "facts" / "fuling-2023"

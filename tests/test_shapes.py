@@ -10,7 +10,7 @@ import pytest
 
 from engine.derive import derive_workspace
 from engine.extract import read_progress, read_targets, shapes
-from engine.facts import MEASURE_DEFAULTS, TARGET_DEFAULTS, Entry, Item, Plan, Progress, Workspace, load_workspace
+from engine.facts.workspace import MEASURE_DEFAULTS, TARGET_DEFAULTS, Entry, Item, Plan, Progress, Workspace, load_workspace
 from engine.rulebook.fields import FIELDS
 from engine.rulebook.load import default_rules_dir, load_rulebook
 

@@ -9,7 +9,7 @@ from engine.evaluate import make_evaluator
 from engine.evaluate.durable_compile import _Compiler
 from engine.evaluate.plain import fires, holds
 from engine.evaluate.walk import ConditionVisitor, Evaluator
-from engine.explain import trace
+from engine.judge.explain import trace
 from engine.rulebook.ir import All, Any_, Leaf, Not, Rule
 
 ENGINE = Path(__file__).resolve().parent.parent / "engine"

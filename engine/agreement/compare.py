@@ -8,8 +8,8 @@ import re
 
 import pandas as pd
 
-from ..join import Candidate, join_key, join_rows
-from ..plan_tasks import task_roots as _task_roots
+from ..importing.join import Candidate, join_key, join_rows
+from ..facts.plan_tasks import task_roots as _task_roots
 from ..statuses import LAGGING, OK
 from ..statuses import UNCLEAR as UNSURE
 from .key import KeyRow, official_class

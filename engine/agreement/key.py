@@ -110,7 +110,7 @@ _STATUS_HEADER = re.compile(r"状态|判定|评定|评价|是否.{0,4}时序")
 
 def _status_column(table, header) -> dict[str, str]:
     """row ref → the office's call, from a column headed 推进状态 / 督查评价 / 是否依时序推进, when the table has one."""
-    from ..import_headers import normalise_header
+    from ..importing.headers import normalise_header
 
     cells = table.rows[header.row]
     col = next((c for c, text in enumerate(cells) if _STATUS_HEADER.search(normalise_header(text))), None)
@@ -128,11 +128,11 @@ def _status_column(table, header) -> dict[str, str]:
 
 
 def read_report_key(path: Path) -> list[KeyRow]:
-    from ..import_headers import find_header
-    from ..import_rows import table_records
-    from ..import_tables import read_tables
-    from ..import_workspace import annex_status
-    from ..join import join_key
+    from ..importing.headers import find_header
+    from ..importing.rows import table_records
+    from ..importing.csv_xlsx import read_tables
+    from ..importing.workspace import annex_status
+    from ..importing.join import join_key
 
     listed: list[KeyRow] = []  # every row of a table without a status title
     stated: list[KeyRow] = []  # rows of status annexes

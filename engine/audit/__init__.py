@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..periods import month_end, period_months
 from ..statuses import SEVERITY_RANK
-from . import checks_completeness, checks_consistency, checks_dates, checks_numbers, checks_text  # noqa: F401 (register)
+from .checks import completeness, consistency, dates, numbers, text  # noqa: F401 (register)
 from .model import CHECKS, SEVERITIES, TEXT_CHECKS, Context, Finding, Unit, snippet
 from .patterns import AuditData, load_audit_data
 
@@ -80,7 +80,7 @@ def audit_check_run(run, workspace, period: str, data: AuditData, memo: str | Pa
     ran = [c for c, spec in CHECKS.items() if spec.scope != "memo"]
     memo_name = None
     if memo is not None:
-        from .memo import audit_memo
+        from .checks.memo import audit_memo
 
         memo_findings, memo_name = audit_memo(ctx, Path(memo), findings)
         findings.extend(memo_findings)

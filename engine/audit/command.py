@@ -41,7 +41,7 @@ def _run(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine
     from . import run_audit
     from .output import checklist, parse_formats, write_outputs
 
-    from ..lock import workspace_lock
+    from ..store.lock import workspace_lock
 
     fmts = parse_formats(formats)  # bad options fail before any work
     with workspace_lock(workspace), stage(f"审核 {Path(workspace).name} {period}"):

@@ -23,10 +23,10 @@ class Text:
 class Unit:
     """A plan item with its progress entry and the engine's judgement (any may be missing)."""
 
-    item: object  # engine.facts.Item
-    entry: object | None  # engine.facts.Entry
+    item: object  # engine.facts.workspace.Item
+    entry: object | None  # engine.facts.workspace.Entry
     result: dict | None  # the item's dict in result.json
-    judgement: object | None = None  # engine.classify.Judgement
+    judgement: object | None = None  # engine.judge.classify.Judgement
 
     @property
     def seq(self) -> str | None:

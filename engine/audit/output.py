@@ -10,7 +10,7 @@ from .. import outputs
 from ..outputs.json import audit_json
 from ..outputs.junit import audit_junit
 from ..outputs.sarif import audit_sarif
-from ..yamlio import atomic_write_bytes
+from ..store.yamlio import atomic_write_bytes
 from .model import SEVERITIES, SEVERITY_ZH
 
 FORMATS = ("json", "junit", "sarif")

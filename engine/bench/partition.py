@@ -12,13 +12,13 @@ from pathlib import Path
 
 from ..derive import derive_workspace
 from ..extract import read_progress, read_targets
-from ..facts import Entry, Item, Plan, Progress, Workspace
-from ..import_merge import indicator_target_text
+from ..facts.workspace import Entry, Item, Plan, Progress, Workspace
+from ..importing.merge import indicator_target_text
 from ..outputs.json import compact_json_bytes, json_bytes
 from ..periods import default_as_of
 from .. import result as contract
 from ..rulebook.ir import Rulebook
-from ..waivers import waiver_report
+from ..facts.waivers import waiver_report
 from .synth import SynthWorkspace
 
 

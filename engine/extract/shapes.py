@@ -1,7 +1,7 @@
 """The shapes of the readings, defined once (docs/interfaces.md §2): what the extractor writes, what the workspace
 stores (plan.yaml targets, progress entries' measures / data_period / stage / flags) and what derive reads.
 
-The extractor builds plain dicts for speed; these TypedDicts name their keys and types, facts.py's defaults
+The extractor builds plain dicts for speed; these TypedDicts name their keys and types, facts/workspace.py's defaults
 (TARGET_DEFAULTS, MEASURE_DEFAULTS: every field present, null when unknown) are generated from them, and
 tests/test_shapes.py checks the extractor's output on real Fuling text and on hand-written text against them.
 A reading may carry more keys than listed as optional (the extractor adds notes such as `also_families`).
@@ -79,7 +79,7 @@ def keys(shape: type) -> tuple[str, ...]:
     return tuple(get_type_hints(shape))
 
 
-# what the workspace may omit and the loader fills back (facts.py): the fields the importer saves without nulls
+# what the workspace may omit and the loader fills back (facts/workspace.py): the fields the importer saves without nulls
 STORED_COMMON = ("quantity", "unit", "verb", "verb_family", "object", "direction", "kind", "quote", "span")
 TARGET_DEFAULTS = dict.fromkeys(STORED_COMMON) | {"kind": "qualitative"}  # derive reads a target without kind as qualitative
 MEASURE_DEFAULTS = dict.fromkeys(STORED_COMMON) | {"data_period": None, "forecast": False, "cumulative": False}

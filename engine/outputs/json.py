@@ -1,11 +1,11 @@
 """JSON outputs: result.json (the contract) and audit.json, UTF-8, indent 2, one trailing newline. The bytes are
-`json.dumps(doc, ensure_ascii=False, indent=2) + "\\n"`, written through orjson (engine/jsonio.py)."""
+`json.dumps(doc, ensure_ascii=False, indent=2) + "\\n"`, written through orjson (engine/outputs/jsonio.py)."""
 
 from __future__ import annotations
 
 import json
 
-from ..jsonio import pretty_json_bytes
+from .jsonio import pretty_json_bytes
 
 
 def json_bytes(doc) -> bytes:
@@ -19,7 +19,7 @@ def compact_json_bytes(doc) -> bytes:
 
 
 def result_json(result: dict) -> bytes:
-    """json.dumps(result, ensure_ascii=False, indent=2) + newline, byte for byte (through orjson: engine/jsonio.py)."""
+    """json.dumps(result, ensure_ascii=False, indent=2) + newline, byte for byte (through orjson: engine/outputs/jsonio.py)."""
     return json_bytes(result)
 
 

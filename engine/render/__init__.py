@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import outputs
 from ..errors import InputError
-from ..yamlio import atomic_write_bytes
+from ..store.yamlio import atomic_write_bytes
 from .context import build_context
 from .templates import make_environment
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 
 from ..periods import default_as_of
-from ..plan_tasks import group_rows, lead_row
+from ..facts.plan_tasks import group_rows, lead_row
 from ..statuses import LAGGING, LAGGING_TASKS, ON_TRACK_TASKS, severity_rank, status_class
 from .memo_prose import reason, unclear_reason
 from .names import unique_names
@@ -229,7 +229,7 @@ def _item(raw: dict) -> ItemView:
 
 
 def fold_duplicates(items: list[ItemView]) -> tuple:
-    """One view per plan task (engine/plan_tasks.py): a task the progress table lists under several 序号 is
+    """One view per plan task (engine/facts/plan_tasks.py): a task the progress table lists under several 序号 is
     named once, by its most urgent row, with every 序号 it was listed under (also_seqs, seqs_text)."""
     out = []
     for rows in group_rows(items, lambda i: i.id, lambda i: i.duplicate_of):

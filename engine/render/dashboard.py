@@ -1,6 +1,6 @@
 """What dashboard.html shows beyond the render context: the rows in the report's own 序号 order, and the chart
 section's numbers (lagging share by responsible unit, by leader, by category; the trend per unit when earlier
-periods were judged). Every number counts plan tasks, as the memo does (engine/plan_tasks.py): a task the
+periods were judged). Every number counts plan tasks, as the memo does (engine/facts/plan_tasks.py): a task the
 progress table lists under two 序号 counts once, with its most urgent row's status; the task table itself
 still shows every row of the report."""
 
@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..audit.memo_read import cn_number
-from ..plan_tasks import group_rows, lead_row
+from ..facts.plan_tasks import group_rows, lead_row
 from ..statuses import LAGGING_TASKS, STATUS_RANK
 from .context import RenderContext
 

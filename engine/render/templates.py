@@ -84,7 +84,7 @@ def find_file(name: str, workspace_dir: Path | None) -> Path:
     for d in template_dirs(workspace_dir):
         if (d / name).is_file():
             return d / name
-    raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 templates/build_docx_templates.py 重新生成")
+    raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 python -m engine.render.docx_build 重新生成")
 
 
 def template_error(exc: TemplateError, name: str) -> InputError:

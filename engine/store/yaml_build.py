@@ -21,7 +21,7 @@ import yaml
 from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent)
 
-from .errors import InputError
+from ..errors import InputError
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only its parser is used: events, never objects
 MAX_DEPTH = 100  # facts and rules nest about 6 levels deep

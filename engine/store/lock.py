@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 LOCK_NAME = ".duban.lock"
 DEFAULT_WAIT_S = float(os.environ.get("DUBAN_LOCK_WAIT", "30"))

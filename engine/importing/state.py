@@ -13,9 +13,9 @@ import json
 import shutil
 from pathlib import Path
 
-from .errors import InputError
-from .import_diff import show_change
-from .yamlio import atomic_write_text
+from ..errors import InputError
+from .diff import show_change
+from ..store.yamlio import atomic_write_text
 
 STATE = Path(".duban") / "imported.json"
 

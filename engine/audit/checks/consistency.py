@@ -6,8 +6,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..statuses import LAGGING, OK
-from .model import Context, Finding, Unit, check
+from ...statuses import LAGGING, OK
+from ..model import Context, Finding, Unit, check
 
 _PUNCT = re.compile(r"[\s，。、；：！？,.;:!?“”‘’\"'（）()《》〈〉【】\[\]—\-]")
 STALL_FLAGS = ("暂缓", "暂停", "无进展", "未启动", "无法按期", "未实现时序")

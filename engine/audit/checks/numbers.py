@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Context, Finding, Hit, check, text_check
+from ..model import Context, Finding, Hit, check, text_check
 
 _SCALES = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
 PCT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[%％]")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .errors import InputError
-from .import_headers import _LOOKUP, FIELD_LABELS, HeaderMap, normalise_header
+from ..errors import InputError
+from .headers import _LOOKUP, FIELD_LABELS, HeaderMap, normalise_header
 
 SAMPLE_ROWS = 60  # enough rows to judge a column; a 50,000-row table is not read twice
 MAJORITY = 0.6
@@ -150,7 +150,7 @@ def load_workspace_columns(root) -> dict[str, str]:
     """`columns:` in <workspace>/columns.yaml — the same mapping as --map, kept with the workspace."""
     from pathlib import Path
 
-    from .yamlio import load_yaml
+    from ..store.yamlio import load_yaml
 
     path = Path(root) / "columns.yaml"
     if not path.exists():

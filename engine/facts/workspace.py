@@ -14,13 +14,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Collector, InputError
-from .extract.shapes import MEASURE_DEFAULTS, TARGET_DEFAULTS
+from ..errors import Collector, InputError
+from ..extract.shapes import MEASURE_DEFAULTS, TARGET_DEFAULTS
 # one reading of periods and dates for every door (re-exported: derive, import, audit and cli import them from here)
-from .periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
-from .rulebook.hints import suggest
-from .statuses import ALL_STATUSES
-from .yamlio import LocDict, load_yaml, where
+from ..periods import DATE_RE, PERIOD_RE, date_problem, period_months, valid_date  # noqa: F401
+from ..rulebook.hints import suggest
+from ..statuses import ALL_STATUSES
+from ..store.yamlio import LocDict, load_yaml, where
 
 
 PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicators": list, "tasks": list}
@@ -207,7 +207,7 @@ def _check_quantified(node: dict, label: str, errors: Collector) -> bool:
     if node.get("quantity") is None:
         errors.add(f"{label} 是数量类读数（kind: {node['kind']}），缺少 quantity", field="quantity", **where(node))
         return False
-    from .extract.lexicon import get_lexicon  # deferred: only hand-written or imported readings need it
+    from ..extract.lexicon import get_lexicon  # deferred: only hand-written or imported readings need it
 
     units = get_lexicon().unit_names
     if node.get("unit") not in units:
@@ -368,7 +368,7 @@ def load_workspace(path: str | Path) -> Workspace:
     plan_path = root / "plan.yaml"
     if not plan_path.exists():
         raise InputError("工作区缺少 plan.yaml", file=str(root), hint="先用 duban import 导入计划或进展表")
-    from .facts_cache import cached_load  # parsed facts kept in <workspace>/.duban/cache/, checked when read back
+    from ..facts_cache import cached_load  # parsed facts kept in <workspace>/.duban/cache/, checked when read back
 
     plan = cached_load(root, "plan", plan_path, lambda: load_plan(plan_path))
     ids = {item.id for item in plan.items()}

@@ -3,8 +3,8 @@ indicators change status or escalation, and why."""
 
 from __future__ import annotations
 
-from .check import run_check
-from .statuses import LAGGING
+from ..check import run_check
+from ..statuses import LAGGING
 
 
 def _by_id(result: dict) -> dict:

@@ -2,7 +2,7 @@
 The memo's sentences come from memo.prose (engine/render/memo_prose.py) and its annex columns from
 engine/render/memo_view.py ANNEXES, the same as memo.md and memo.html; the annexes are one landscape section.
 
-Run from the repository root:  .venv/bin/python templates/build_docx_templates.py
+Run from the repository root:  .venv/bin/python -m engine.render.docx_build
 Staff may instead edit the .docx in Word/WPS: keep the {{ … }} / {%p … %} / {%tr … %} tags (docs/templates.md).
 Layout: A4; margins 37/35/28/26 mm; body 3号 仿宋_GB2312; title 2号 方正小标宋简体; headings 一、黑体 （一）楷体
 1. 仿宋加粗 （1）仿宋; fixed 28-pt lines; page number "— N —" (a PAGE field) outside edge; annexes on new pages."""
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sys
 from pathlib import Path
 
 from docx import Document
@@ -23,10 +22,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-from engine.render.memo_view import ANNEXES, MARGINS_MM  # noqa: E402
-from engine.render.repro import normalise_zip  # noqa: E402
+from engine.render.memo_view import ANNEXES, MARGINS_MM
+from engine.render.repro import normalise_zip
+
+HERE = Path(__file__).resolve().parents[2] / "templates"  # the source tree's templates/
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
 LATIN = "Times New Roman"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from ..errors import InputError
 from .input_gate import MAX_YAML_BYTES, check_input_file
-from .library_messages import YAML_FALLBACK, YAML_HINT, yaml_problem, yaml_reader_error
+from ..library_messages import YAML_FALLBACK, YAML_HINT, yaml_problem, yaml_reader_error
 from .yaml_build import MAX_ALIAS_NODES, MAX_DEPTH, LocDict, LocList, build  # noqa: F401  (re-exported)
 
 

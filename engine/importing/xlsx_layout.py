@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from openpyxl.utils.cell import range_boundaries
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_MERGED_RANGES = 100_000  # a real table merges a few hundred ranges; more is a crafted file
 

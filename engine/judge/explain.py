@@ -3,15 +3,15 @@ condition's values (why and why not), the quoted evidence and how the status was
 
 from __future__ import annotations
 
-from .check import CheckRun
-from .errors import InputError
-from .evaluate.keywords import find_keyword
-from .evaluate.plain import holds, leaf_holds
-from .evaluate.walk import ConditionVisitor
-from .rulebook.fields import FIELDS, resolve_field
-from .rulebook.ir import All, Any_, Leaf, Not
-from .rulebook.table_cells import PARAM
-from .values import explain_value as _show
+from ..check import CheckRun
+from ..errors import InputError
+from ..evaluate.keywords import find_keyword
+from ..evaluate.plain import holds, leaf_holds
+from ..evaluate.walk import ConditionVisitor
+from ..rulebook.fields import FIELDS, resolve_field
+from ..rulebook.ir import All, Any_, Leaf, Not
+from ..rulebook.table_cells import PARAM
+from ..values import explain_value as _show
 
 OP_ZH = {"eq": "等于", "ne": "不等于", "lt": "小于", "le": "不大于", "gt": "大于", "ge": "不小于", "between": "介于",
          "in": "属于", "contains": "包含", "exists": "存在"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Context, Finding, check
+from ..model import Context, Finding, check
 
 
 def _is_placeholder(text: str, placeholders: list[str]) -> bool:

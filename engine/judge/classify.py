@@ -10,13 +10,13 @@ import string
 from functools import lru_cache
 from typing import NamedTuple
 
-from .derive import Derived
-from .evaluate.keywords import find_keyword
-from .rulebook.fields import FIELDS, resolve_field
-from .rulebook.ir import Leaf, Rule, Rulebook
-from .result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
-from .statuses import APPROVED_CHANGE, SEVERITY_RANK, UNCLEAR
-from .values import message_value as _fmt_value
+from ..derive import Derived
+from ..evaluate.keywords import find_keyword
+from ..rulebook.fields import FIELDS, resolve_field
+from ..rulebook.ir import Leaf, Rule, Rulebook
+from ..result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
+from ..statuses import APPROVED_CHANGE, SEVERITY_RANK, UNCLEAR
+from ..values import message_value as _fmt_value
 
 
 @lru_cache(maxsize=1024)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import calendar
 import re
 
-from ..periods import int_or_none, periods_in
-from .model import Context, Finding, Hit, check, snippet, text_check
+from ...periods import int_or_none, periods_in
+from ..model import Context, Finding, Hit, check, snippet, text_check
 
 DATE_RE = re.compile(r"(?<![\d.])(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})日)?")
 YEAR_RE = re.compile(r"(?<![\d.])(\d{4})年(?!代)")

@@ -6,7 +6,7 @@ Each step is recorded once per period: the result carries the step and the perio
 
 from __future__ import annotations
 
-from .statuses import LAGGING
+from ..statuses import LAGGING
 
 
 def streak_step(streak: int, params: dict) -> str | None:

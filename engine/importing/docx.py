@@ -1,4 +1,4 @@
-"""Read every table of a Word .docx into neutral SourceTables (engine/tables.py).
+"""Read every table of a Word .docx into neutral SourceTables (engine/importing/tables.py).
 
 Only cell text is produced here; header recognition and column mapping happen
 downstream from the rows. The XML is walked with lxml directly because
@@ -14,9 +14,9 @@ import zlib
 from pathlib import Path
 
 from engine.errors import InputError
-from engine.input_gate import refuse_xml_doctype
+from engine.store.input_gate import refuse_xml_doctype
 from engine.library_messages import broken_file
-from engine.tables import SourceTable
+from engine.importing.tables import SourceTable
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .model import Context, Finding, Hit, check, text_check
+from ..model import Context, Finding, Hit, check, text_check
 
 DUP_WORD = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 DUP_PUNCT = re.compile(r"([，。、；：！？,;])\1+|[，、；：][。，]|。[，、；]")

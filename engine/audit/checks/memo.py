@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..plan_tasks import plan_statuses
-from ..render.memo_prose import INDICATOR_PHRASES, TASK_PHRASES
-from .checks_consistency import _grams, _norm, duplicate_pairs
-from .memo_read import LIST_ITEM_RE, Memo, Section, cn_number, read_memo
-from .model import Context, Finding, check
+from ...facts.plan_tasks import plan_statuses
+from ...render.memo_prose import INDICATOR_PHRASES, TASK_PHRASES
+from .consistency import _grams, _norm, duplicate_pairs
+from ..memo_read import LIST_ITEM_RE, Memo, Section, cn_number, read_memo
+from ..model import Context, Finding, check
 
 NUM = r"(\d{1,4}|[一二两三四五六七八九十百]{1,4})"
 COUNT_RE = re.compile(NUM + r"\s*项")
@@ -74,7 +74,7 @@ def expected(ctx: Context, domain: str, statuses) -> tuple[set[int], str]:
     wanted = set(statuses) if statuses is not None else None
     chosen = [i for i in items if wanted is None or i["status"] in wanted]
     roots = _roots(ctx)
-    plan = plan_statuses(items)  # one per plan task, as the rendered memo counts (engine/plan_tasks.py)
+    plan = plan_statuses(items)  # one per plan task, as the rendered memo counts (engine/facts/plan_tasks.py)
     allowed = {len(chosen), len({roots.get(i["id"], i["id"]) for i in chosen}),
                sum(1 for s in plan.values() if wanted is None or s in wanted)}
     if statuses == ("正常", "超时序", "已完成"):
@@ -356,8 +356,8 @@ def enumerations(ctx: Context, memo: Memo):
 def audit_memo(ctx: Context, path: Path, fact_findings: list[Finding]) -> tuple[list[Finding], str]:
     """All memo checks plus the text checks on the memo's own words (a defect already reported on the
     task it was copied from is not reported again)."""
-    from . import text_findings
-    from .model import CHECKS
+    from .. import text_findings
+    from ..model import CHECKS
 
     memo = read_memo(path)
     out = []

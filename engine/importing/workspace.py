@@ -12,19 +12,19 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import InputError, Problem
-from .facts import load_plan, load_progress, period_months
-from .periods import check_date, check_year
-from .import_diff import plan_changes, progress_changes
-from .import_columns import load_workspace_columns, parse_column_map
-from .import_headers import FIELD_LABELS, PROGRESS_FIELDS, describe_missing, find_header
-from .import_merge import Merger, child
-from .import_state import ImportState
-from .lock import LOCK_NAME, workspace_lock
-from .progress import stage
-from .import_rows import table_records
-from .import_tables import read_tables
-from .yamlio import atomic_write_text, dump_roundtrip, load_roundtrip
+from ..errors import InputError, Problem
+from ..facts.workspace import load_plan, load_progress, period_months
+from ..periods import check_date, check_year
+from .diff import plan_changes, progress_changes
+from .columns import load_workspace_columns, parse_column_map
+from .headers import FIELD_LABELS, PROGRESS_FIELDS, describe_missing, find_header
+from .merge import Merger, child
+from .state import ImportState
+from ..store.lock import LOCK_NAME, workspace_lock
+from ..progress import stage
+from .rows import table_records
+from .csv_xlsx import read_tables
+from ..store.yamlio import atomic_write_text, dump_roundtrip, load_roundtrip
 
 SCHEMA_PLAN = "duban/plan@1"
 SCHEMA_PROGRESS = "duban/progress@1"

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .import_columns import split_named_target, with_unit
-from .import_headers import PROGRESS_FIELDS, HeaderMap
+from .columns import split_named_target, with_unit
+from .headers import PROGRESS_FIELDS, HeaderMap
 from .tables import SourceTable
 
 CATEGORY_RE = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*\S")

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Collector, InputError
-from .periods import date_problem, valid_date
-from .rulebook.hints import suggest
-from .yamlio import load_yaml, where
+from ..errors import Collector, InputError
+from ..periods import date_problem, valid_date
+from ..rulebook.hints import suggest
+from ..store.yamlio import load_yaml, where
 
 KEYS = ("item", "rule", "until", "reason", "approver", "note")
 

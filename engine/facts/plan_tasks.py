@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from .statuses import URGENCY
+from ..statuses import URGENCY
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ Headers are normalised first (all whitespace removed, full-width brackets unifie
 "目    标   任   务" and "目标任务" are the same. A header is matched by the exact spellings seen in real
 tables first, then by the keywords that carry its role (…领导 → leaders, …配合… → coop_units), so
 spellings never seen still work. A header split over two rows is read as one. A table whose headers
-name no task or indicator column can still be placed by its contents (engine/import_columns.py).
+name no task or indicator column can still be placed by its contents (engine/importing/columns.py).
 A column we cannot map is reported, never dropped silently.
 """
 
@@ -187,7 +187,7 @@ def find_header(rows: list[list[str]], scan: int = 6, *, title: str | None = Non
                 continue
         if best is None or len(columns) > len(best.columns):
             best = HeaderMap(row=index, columns=columns, unmapped=unmapped, duplicates=duplicates, how=how)
-    from .import_columns import place_by_content  # deferred: the content pass imports this module
+    from .columns import place_by_content  # deferred: the content pass imports this module
 
     if best is not None:
         placed = place_by_content(rows, best, title)

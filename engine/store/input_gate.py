@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import InputError
-from .library_messages import os_problem
+from ..errors import InputError
+from ..library_messages import os_problem
 
 MB = 1024 * 1024
 MAX_TABLE_BYTES = 200 * MB  # .xlsx / .docx / .csv handed to `duban import`

@@ -9,9 +9,9 @@ import zlib
 from xml.etree import ElementTree as ET
 from pathlib import Path
 
-from .errors import InputError
-from .library_messages import broken_file, csv_problem
-from .input_gate import MAX_TABLE_BYTES, check_input_file, refuse_xml_doctype
+from ..errors import InputError
+from ..library_messages import broken_file, csv_problem
+from ..store.input_gate import MAX_TABLE_BYTES, check_input_file, refuse_xml_doctype
 from .tables import SourceTable
 from .xlsx_layout import apply_merges, scan_layout
 
@@ -48,7 +48,7 @@ def read_tables(path: str | Path, sheet: str | None = None) -> list[SourceTable]
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, sheet)
     if suffix == ".docx":
-        from .import_docx import read_docx_tables
+        from .docx import read_docx_tables
 
         return read_docx_tables(path)
     raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」", file=str(path), hint="可导入 .xlsx、.csv、.docx")

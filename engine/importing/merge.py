@@ -10,9 +10,9 @@ import re
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import extract
-from .import_rows import RowRecord
-from .progress import track
+from .. import extract
+from .rows import RowRecord
+from ..progress import track
 from .join import Candidate, join_key, join_rows
 
 _UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
