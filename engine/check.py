@@ -17,7 +17,7 @@ from .facts.workspace import Workspace, load_workspace
 from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
-from .result import METRIC_FIELDS, RESULT_SCHEMA, build_result, item_result  # noqa: F401  (re-exported)
+from .result import METRIC_FIELDS, RESULT_SCHEMA, build_result, item_result, rule_entry  # noqa: F401  (re-exported)
 from .rulebook.ir import Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
 from .facts.waivers import active_waivers, load_waivers, waiver_report

@@ -77,3 +77,14 @@ def test_header_names_the_period_and_the_footer_keeps_the_digests(fuling_result)
     footer = re.search(r"<footer>.*?</footer>", page, re.S).group(0)
     assert "<details" in footer and ctx.rules_digest in footer and ctx.data_digest in footer
     assert footer_facts(ctx) in footer
+
+
+def test_table_rows_are_named_in_result_json_and_beside_the_dashboard_finding(fuling_result):
+    rules = {r["id"]: r for r in fuling_result["rules"]}
+    assert rules["R-TP-04"]["table"] == {"name": "时序进度", "row": 5}
+    assert "table" not in rules["R-ST-01"]  # a rule file, not a table row
+    ctx = build_context(fuling_result)
+    page = dashboard_html(make_environment(), ctx).decode("utf-8")
+    task = by_seq(ctx, "153")  # 滞后 by R-TP-04
+    panel = page.split(f'id="explain-{task.id}"')[1].split("</tr>")[0]
+    assert "R-TP-04 v1（决策表「时序进度」第 5 行）" in panel

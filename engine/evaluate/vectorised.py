@@ -14,6 +14,8 @@ comparison, `all`/`any`/`not` are &, |, ~. Same IR semantics as plain.py (the re
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import is_, is_not
 
 import numpy as np
 
@@ -23,6 +25,7 @@ from .plain import leaf_holds
 from .walk import ConditionVisitor
 
 _NUMERIC = (float, int, bool)
+_NONE = type(None)
 _CMP = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}
 
 
@@ -30,10 +33,11 @@ def round6(values: np.ndarray) -> np.ndarray:
     """np.round(x, 6) where it equals Python's round(x, 6); Python's round elsewhere."""
     with np.errstate(over="ignore", invalid="ignore"):  # inf / huge values are re-rounded below
         scaled = values * 1e6
-        out = np.round(scaled) / 1e6
-        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-        suspicious = near_tie | (np.abs(values) >= 1e8)
-    for i in np.flatnonzero(suspicious):
+        rounded = np.rint(scaled)  # np.round's half-to-even
+        near_tie = np.abs(scaled - rounded) > 0.5 - 1e-6  # within 1e-6 of a tie
+        near_tie |= np.abs(values) >= 1e8
+        out = rounded / 1e6
+    for i in np.flatnonzero(near_tie):
         out[i] = round(float(values[i]), 6)
     return out
 
@@ -47,28 +51,76 @@ def _num_const(value):
 class Column:
     """One field over all records: numeric (float array), text (codes) or mixed (raw values)."""
 
-    def __init__(self, values: list):
-        self.raw = values
-        self.present = np.fromiter((v is not None for v in values), bool, len(values))
-        types = set(map(type, values)) - {type(None)}
+    def __init__(self, records: list, field: str, union=None):
+        self.n = n = len(records)
+        self.raw = raw = list(map(dict.get, records, repeat(field)))
+        missing = raw.count(None)
+        types = set(map(type, raw))
+        types.discard(_NONE)
         if types <= {float, int, bool}:
             self.kind = "num"
-            nan = math.nan
-            self.values = round6(np.fromiter((nan if v is None else v for v in values), float, len(values)))
+            values = np.fromiter(raw, float, n)  # numpy reads None as NaN
+            if not missing:
+                self.present = np.ones(n, bool)
+            else:  # the NaNs are the missing values, unless a value itself is NaN
+                absent = np.isnan(values)
+                if float in types and int(np.count_nonzero(absent)) != missing:
+                    absent = np.fromiter(map(is_, raw, repeat(None)), bool, n)
+                self.present = ~absent
+            self.values = round6(values)
         elif types == {str}:
             self.kind = "str"
-            self.index: dict[str, int] = {}
-            setdefault = self.index.setdefault
-            self.codes = np.fromiter((-1 if v is None else setdefault(v, len(self.index)) for v in values), np.int64, len(values))
-            self.distinct = list(self.index)
+            self.present = np.fromiter(map(is_not, raw, repeat(None)), bool, n) if missing else np.ones(n, bool)
+            self.union = union  # all keywords the rules look for in this field: a text without any is no hit
+            self._codes = self._candidates = None
         else:
             self.kind = "mixed"
+            self.present = np.fromiter(map(is_not, raw, repeat(None)), bool, n)
+
+    def coded(self) -> "Column":
+        """Codes by distinct text (made on first use: a field only searched for keywords needs none)."""
+        if self._codes is None:
+            self.index: dict[str, int] = {}
+            setdefault = self.index.setdefault
+            self._codes = self.codes = np.fromiter((-1 if v is None else setdefault(v, len(self.index)) for v in self.raw),
+                                                   np.int64, self.n)
+            self.distinct = list(self.index)
+        return self
 
     def by_value(self, test) -> np.ndarray:
         """test(value) for each distinct text, spread over the rows (False where missing)."""
+        self.coded()
         table = np.fromiter((bool(test(v)) for v in self.distinct), bool, len(self.distinct))
         table = np.append(table, False)  # code -1 (missing) reads the last entry
         return table[self.codes]
+
+    def _passing(self, test, rows=None, texts=None) -> np.ndarray:
+        """The rows (of `rows`, holding `texts`; default all) whose text passes test, each distinct text tested once."""
+        texts = self.raw if texts is None else texts
+        distinct = dict.fromkeys(texts)
+        distinct.pop(None, None)
+        passed = {t for t in distinct if test(t)}
+        if not passed:
+            return np.zeros(0, np.intp)
+        hit = np.flatnonzero(np.fromiter(map(passed.__contains__, texts), bool, len(texts)))
+        return hit if rows is None else rows[hit]
+
+    def contains(self, keywords: tuple) -> np.ndarray:
+        """The keyword test. A field searched for several keyword lists is first searched once for all
+        their keywords together (the union alternation matches wherever any keyword of any list
+        matches: exact), and each list is then tried on those rows only."""
+        out = np.zeros(self.n, bool)
+        match = keyword_matcher(keywords)
+        if self.union is None:
+            out[self._passing(match)] = True
+            return out
+        if self._candidates is None:
+            rows = self._passing(self.union)
+            self._candidates = (rows, [self.raw[i] for i in rows.tolist()])
+        rows, texts = self._candidates
+        if texts:
+            out[self._passing(match, rows, texts)] = True
+        return out
 
 
 def _leaf(leaf: Leaf, col: Column) -> np.ndarray:
@@ -89,16 +141,17 @@ def _leaf(leaf: Leaf, col: Column) -> np.ndarray:
     if col.kind == "num" and op in ("eq", "ne", "in") and all(isinstance(c, str) for c in consts):
         return col.present & (op == "ne")  # a number never equals a text
     if col.kind == "num" and op == "contains":
-        return np.zeros(len(col.raw), bool)
+        return np.zeros(col.n, bool)
     if col.kind == "str" and (op in ("eq", "ne", "in") or (op in _CMP and isinstance(want, str))
                               or (op == "between" and all(isinstance(c, str) for c in want))):
         if op in ("eq", "ne", "in"):
+            col.coded()
             codes = [col.index.get(c, -2) for c in consts if isinstance(c, str)]
             hit = np.isin(col.codes, codes)
             return (~hit & col.present) if op == "ne" else hit
         return col.by_value(lambda v: leaf_holds(leaf, v))
     if col.kind == "str" and op == "contains":
-        return col.by_value(keyword_matcher(tuple(want)))
+        return col.contains(tuple(want))
     # mixed types or a constant of another type: the reference, value by value
     return np.fromiter((leaf_holds(leaf, v) for v in col.raw), bool, len(col.raw))
 
@@ -132,6 +185,13 @@ class VectorisedEvaluator:
         self.rules = rules
         self.fields = sorted({f for r in rules for f in r.fields()})
         self.ids = np.array([r.id for r in rules], dtype=object)
+        lists: dict[str, set] = {}
+        for rule in rules:
+            for leaf in rule.when.leaves():
+                if leaf.op == "contains":
+                    lists.setdefault(leaf.field, set()).add(tuple(leaf.value))
+        # a field searched for several keyword lists: one alternation of all of them first
+        self.unions = {f: keyword_matcher(tuple(sorted({k for kws in ls for k in kws}))) for f, ls in lists.items() if len(ls) > 1}
 
     def _holds(self, cond, cols: dict, cache: dict) -> np.ndarray:
         return _MASKS.visit(cond, cols, cache)
@@ -139,9 +199,11 @@ class VectorisedEvaluator:
     def matrix(self, records: list[dict]) -> np.ndarray:
         """fired[i, j]: rule j fires on record i."""
         n = len(records)
-        cols = {f: Column([r.get(f) for r in records]) for f in self.fields}
-        kinds = [r.get("kind") for r in records]
-        kind_mask = {k: np.fromiter((x == k for x in kinds), bool, n) for k in {k for r in self.rules for k in r.applies_to}}
+        unions = self.unions
+        cols = {f: Column(records, f, unions.get(f)) for f in self.fields}
+        kinds = Column(records, "kind")
+        kind_mask = {k: (kinds.coded().codes == kinds.index.get(k, -2)) if kinds.kind == "str" else
+                     np.fromiter((x == k for x in kinds.raw), bool, n) for k in {k for r in self.rules for k in r.applies_to}}
         fired = np.zeros((n, len(self.rules)), bool)
         cache: dict = {}
         for j, rule in enumerate(self.rules):

@@ -20,8 +20,8 @@ ITEM_RE = re.compile(r"(?=[①②③④⑤⑥⑦⑧⑨⑩一二三四五六七�
                      r"|[（(][一二三四五六七八九十][）)]|(?:^|(?<=[。；;\n]))\d{1,2}[、.](?!\d))")
 _SENTENCE_CHARS = set("。；;！？!?\n")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-_SEP_CHARS = frozenset("、和及与")
-_BREAK_OR_SEP = re.compile(r"[，,。；;：:！？!?\n（）()【】\[\]、和及与]")  # CLAUSE_BREAK's characters and _SEP's
+_SEP_CHARS = frozenset("、和及与")  # list separators (引育20个创新团队、200名创新人才)
+_BREAK_OR_SEP = re.compile(CLAUSE_BREAK.pattern[:-1] + "".join(sorted(_SEP_CHARS)) + "]")  # clause breaks or separators
 _START = attrgetter("start")
 _BLANKS = re.compile(r"\s*")  # \s is exactly str.isspace(), what str.strip() strips
 _FIRST = itemgetter(0)

@@ -178,6 +178,11 @@ def decided_figures(ctx: RenderContext) -> dict:
     return {item.id: decided(item, metrics.get(item.id, {}), ctx.time_progress) for item in (*ctx.tasks, *ctx.indicators)}
 
 
+def rule_tables(ctx: RenderContext) -> dict:
+    """rule id → 决策表「时序进度」第 5 行, for the rules that are decision-table rows (result.json rules[].table)."""
+    return {r["id"]: f"决策表「{r['table']['name']}」第 {r['table']['row']} 行" for r in ctx.rules if r.get("table")}
+
+
 def footer_facts(ctx: RenderContext) -> str:
     """The technical provenance, for the collapsed footer: clerks read the header, auditors open this."""
     return (f"数据目录 {ctx.workspace} · 报告期 {ctx.period} · 数据截至 {ctx.as_of} · 规则摘要 {ctx.rules_digest} · "
@@ -190,4 +195,5 @@ def dashboard_extras(ctx: RenderContext) -> dict:
     return {"report_tasks": report_order(ctx.tasks), "report_indicators": report_order(ctx.indicators),
             "share_charts": share_charts(ctx), "unit_trends": trends,
             "trend_periods": tuple(p.period for p in trends[0].points) if trends else (),
-            "status_rank": STATUS_RANK, "decided": decided_figures(ctx), "footer_facts": footer_facts(ctx)}
+            "status_rank": STATUS_RANK, "decided": decided_figures(ctx), "footer_facts": footer_facts(ctx),
+            "rule_tables": rule_tables(ctx)}
