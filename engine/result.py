@@ -117,10 +117,10 @@ def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
     return out
 
 
-def rule_entry(rule, table_row: bool = True) -> dict:
+def rule_entry(rule) -> dict:
     """A rule as result.json lists it; a decision-table row also names its table and row (docs/rules.md §1.3)."""
     entry = {"id": rule.id, "title": rule.title, "version": rule.version}
-    row = getattr(rule, "table_row", None) if table_row else None
+    row = getattr(rule, "table_row", None)
     if row is not None:
         entry["table"] = {"name": row.table, "row": row.number}
     return entry
@@ -128,12 +128,10 @@ def rule_entry(rule, table_row: bool = True) -> dict:
 
 def build_result(*, workspace: str, region: str, year: int, period: str, as_of: str | None, time_progress: float,
                  book: Rulebook, engine: str, data_digest: str, judgements: list[Judgement], items: list[dict],
-                 history: list, waivers: dict, history_statuses: bool = True, table_rows: bool = True) -> dict:
+                 history: list, waivers: dict, history_statuses: bool = True) -> dict:
     """result.json of one workspace-period, keys in contract order. items: item_result of each judgement;
     history: earlier periods, oldest first, each (period, {item id: status}); history_statuses: also carry each
-    earlier period's statuses (duban check does, so the dashboard draws trends; the bench partitions do not);
-    table_rows: name the decision table and row of a table-row rule (duban check does; the bench partitions
-    do not, as before)."""
+    earlier period's statuses (duban check does, so the dashboard draws trends; the bench partitions do not)."""
     result = {
         "schema": RESULT_SCHEMA,
         "workspace": workspace,
@@ -147,7 +145,7 @@ def build_result(*, workspace: str, region: str, year: int, period: str, as_of: 
         "engine": engine,
         "rules_digest": book.digest,
         "data_digest": data_digest,
-        "rules": [rule_entry(r, table_rows) for r in book.rules],
+        "rules": [rule_entry(r) for r in book.rules],
         "history": [p for p, _ in history],
     }
     if history_statuses:

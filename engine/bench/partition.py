@@ -61,8 +61,7 @@ def build_result(ws: Workspace, period: str, tp: float, judgements: list, histor
     return contract.build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period, as_of=None,
                                  time_progress=tp, book=book, engine=engine, data_digest=data_digest(ws, period),
                                  judgements=judgements, items=rows, history=history,
-                                 waivers=waiver_report([], set(), default_as_of(period)), history_statuses=False,
-                                 table_rows=False)
+                                 waivers=waiver_report([], set(), default_as_of(period)), history_statuses=False)
 
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:
