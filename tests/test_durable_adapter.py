@@ -168,7 +168,15 @@ def test_texts_never_reach_the_engine_and_facts_carry_only_what_rules_read():
     assert "$mt" not in str(program["shards"]) and "progress" not in str(program["shards"])
     task = program["kinds"]["task"]
     fact = fact_encoder(task, program["keywords"])({"kind": "task", "progress": "项目暂缓实施", "ratio": 0.25, "text": "长文本"}, 7, "c0")
-    assert fact == '{"sid":"c0","id":"7","_seen":1,"ratio":0.25,"_kw0":1}'
+    ratio = task["names"]["ratio"]  # record fields go to the engine under short names (f0, f1 …)
+    assert fact == f'{{"sid":"c0","id":"7","_seen":1,"{ratio}":0.25,"_kw0":1}}' and ratio != "ratio"
+    assert "ratio" not in str(program["shards"]) and f"'{ratio}'" in str(program["shards"])
+    hit, miss = rule("many", Leaf("progress", "contains", ("暂缓", "被…通报"))), rule("few", Leaf("progress", "contains", ("停工",)))
+    two = compile_rules([hit, miss])  # two lists on one field: one search for all their keywords first
+    encode = fact_encoder(two["kinds"]["task"], two["keywords"])
+    assert encode({"kind": "task", "progress": "被区政府通报"}, 0, "c0").endswith('"_kw0":1,"_kw1":0}')
+    assert encode({"kind": "task", "progress": "正常推进"}, 0, "c0").endswith('"_kw0":0,"_kw1":0}')
+    assert encode({"kind": "task"}, 0, "c0").endswith('"_kw0":0,"_kw1":0}')
     assert all(rs["cap"] >= 1000 for shard in program["shards"] for rs in shard.values())
 
 

@@ -118,4 +118,5 @@ def _echo(result: dict, district: bool) -> None:
         click.echo("  两个引擎结果不一致，首个差异：" + json.dumps(result["differences"][0], ensure_ascii=False))
     if district:
         d = result["district"]
-        click.echo(f"  一个区县（{d['tasks']} 项）duban check 全部默认格式：{d['check_s']:.2f} 秒（格式：{','.join(d['formats'])}）")
+        click.echo(f"  一个区县（{d['tasks']} 项）duban check 全部默认格式：缓存冷 {d['check_s']:.2f} 秒，缓存热 {d['check_warm_s']:.2f} 秒"
+                   f"（格式：{','.join(d['formats'])}；冷热输出{'一致' if d['same_bytes_warm'] else '不一致'}）")

@@ -231,14 +231,40 @@ def compile_rules(rules: list[Rule]) -> dict:
         shards.append(shard)
         kinds[kind] = {
             "shards": shards,
-            "texts": [ruleset_json(s) for s in shards],
             "fields": tuple(sorted(f for f in fields if not f.startswith(("_h_", _KW)))),
             "exists": tuple(sorted(f[3:] for f in fields if f.startswith("_h_"))),
             "keywords": tuple(sorted(int(f[len(_KW):]) for f in fields if f.startswith(_KW))),
         }
+    # Record fields are named f0, f1 … in the engine: its per-fact cost grows with the JSON it parses,
+    # hashes and hands back (names included), and no record field can clash with sid / id / _seen.
+    real = sorted({f for spec in kinds.values() for f in spec["fields"] + spec["exists"]})
+    names = {f: f"f{i}" for i, f in enumerate(real)}
+    for spec in kinds.values():
+        spec["shards"] = [{rule: _renamed(body, names) for rule, body in shard.items()} for shard in spec["shards"]]
+        spec["texts"] = [ruleset_json(shard) for shard in spec["shards"]]
+        spec["names"] = {f: names[f] for f in spec["fields"] + spec["exists"]}
     keywords = [key for key, _ in sorted(compiler.keywords.items(), key=lambda kv: kv[1])]
     digest = hashlib.sha1(repr((sorted((k, v["texts"]) for k, v in kinds.items()), keywords)).encode()).hexdigest()[:16]
     return {"kinds": kinds, "keywords": keywords, "shards": [s for k in kinds.values() for s in k["shards"]], "digest": digest}
+
+
+def _renamed(node, names: dict):
+    """A ruleset condition with record fields under their engine names."""
+    if isinstance(node, list):
+        return [_renamed(child, names) for child in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("all", "m", "cap", "$and", "$or") or key in _OPERATORS:
+            out[key] = _renamed(value, names)
+        elif key.startswith("_h_"):
+            out["_h_" + names[key[3:]]] = value
+        elif key.startswith(_KW) or key == "_seen":
+            out[key] = value
+        else:
+            out[names[key]] = value
+    return out
 
 
 # ------------------------------------------------------------------ JSON for the engine
@@ -296,9 +322,17 @@ def value_text(field: str, value) -> str:
 
 def fact_encoder(spec: dict, keywords: list):
     """record, id, sid → the fact's JSON text, holding only what this kind's rules read."""
-    keys = [(f, string_text(f) + ":") for f in spec["fields"]]
-    exists = [(f, f',"_h_{f}":') for f in spec["exists"]]
-    matchers = [(f',"{_KW}{i}":', keywords[i][0], keyword_matcher(keywords[i][1])) for i in spec["keywords"]]
+    names = spec["names"]
+    keys = [(f, f'"{names[f]}":') for f in spec["fields"]]
+    exists = [(f, f',"_h_{names[f]}":') for f in spec["exists"]]
+    by_field: dict[str, list] = {}
+    for i in spec["keywords"]:
+        by_field.setdefault(keywords[i][0], []).append((f',"{_KW}{i}":', keywords[i][1]))
+    # per text field: (field, one alternation of all its lists' keywords, [(key, matcher)], all-zero text).
+    # A text without any of the keywords matches no list (exact); most texts hold none.
+    texts = [(field, keyword_matcher(tuple(sorted({k for _, kws in lists for k in kws}))) if len(lists) > 1 else None,
+              [(key, keyword_matcher(kws)) for key, kws in lists], "".join(key + "0" for key, _ in lists))
+             for field, lists in by_field.items()]
 
     def encode(record: dict, fid: int, sid: str) -> str:
         get = record.get
@@ -309,9 +343,13 @@ def fact_encoder(spec: dict, keywords: list):
                 out += "," + key + value_text(field, value)
         for field, key in exists:
             out += key + ("0" if get(field) is None else "1")
-        for key, field, match in matchers:
+        for field, union, matchers, zeros in texts:
             value = get(field)
-            out += key + ("1" if type(value) is str and match(value) else "0")
+            if type(value) is not str or (union is not None and not union(value)):
+                out += zeros
+            else:
+                for key, match in matchers:
+                    out += key + ("1" if match(value) else "0")
         return out + "}"
 
     return encode

@@ -19,8 +19,9 @@ import json
 
 import orjson
 
-_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS
-            | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+_COMPACT = (orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATETIME
+            | orjson.OPT_PASSTHROUGH_DATACLASS)
+_OPTIONS = _COMPACT | orjson.OPT_INDENT_2
 _SMALL = 1e-4  # below this Python writes an exponent (1e-05) that orjson writes differently
 _TINY = 1e-10  # at and below it both write the same exponent (1e-10, 5e-324)
 
@@ -45,15 +46,26 @@ def _orjson_safe(obj) -> bool:
     return True
 
 
-def _stdlib(obj) -> bytes:
+def _stdlib(obj, compact: bool = False) -> bytes:
+    if compact:
+        return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def pretty_json_bytes(obj) -> bytes:
     """`json.dumps(obj, ensure_ascii=False, indent=2) + "\\n"` encoded as UTF-8, faster."""
+    return _dumps(obj, False)
+
+
+def compact_json_bytes(obj) -> bytes:
+    """`json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\\n"` encoded as UTF-8, faster."""
+    return _dumps(obj, True)
+
+
+def _dumps(obj, compact: bool) -> bytes:
     if not _orjson_safe(obj):
-        return _stdlib(obj)
+        return _stdlib(obj, compact)
     try:
-        return orjson.dumps(obj, option=_OPTIONS)
+        return orjson.dumps(obj, option=_COMPACT if compact else _OPTIONS)
     except TypeError:  # orjson.JSONEncodeError: see the module docstring; the standard encoder decides
-        return _stdlib(obj)
+        return _stdlib(obj, compact)
