@@ -11,7 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from engine import facts, facts_cache
+from engine.facts import workspace as facts
+from engine import facts_cache
 from engine.errors import InputError
 from engine.facts.workspace import load_workspace
 
