@@ -248,7 +248,7 @@ def test_memo_counts_and_names_approved_changes(tmp_path):
     assert ctx.counts.tasks_adjusted == 1 and [t.id for t in ctx.adjusted_tasks] == [task["id"]]
     assert task["id"] not in {t.id for t in ctx.normal_tasks} | {t.id for t in ctx.lagging_tasks}
     memo = memo_md(make_environment(None), ctx).decode("utf-8")
-    assert "另有 1 项经批准调整" in memo and f"【序号 {task['seq']}】" in memo
+    assert "，1项经批准调整（" in memo and f"{task['text'].rstrip('。')}（序号{task['seq']}）" in memo.split("经批准调整的任务是：")[1]
 
 
 # --- implicit 100 % targets (mechanism 4) ---------------------------------------------------------------------

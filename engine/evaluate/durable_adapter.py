@@ -33,7 +33,9 @@ compiler emits only forms verified safe (tests/test_durable_adapter.py pins each
   called directly, in a forked worker process, so a crash or hang becomes a clear EngineError.
 
 Speed: rulesets are created once per process and reused; rules carry `cap` so one action returns every
-frame of a rule for a chunk; fired ids are read from the action text with a regex, not json.loads.
+frame of a rule for a chunk; fired ids are read from the action text with a regex, not json.loads;
+record fields reach the engine under short names (f0, f1 …: less JSON to parse, hash and hand back);
+a text searched for several keyword lists is searched once for all their keywords first.
 """
 
 from __future__ import annotations
