@@ -9,22 +9,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .classify import Judgement, classify, summarise
+from .judge.classify import Judgement, classify
 from .derive import derive_workspace
 from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
-from .facts import Workspace, load_workspace
-from .history import escalation
+from .facts.workspace import Workspace, load_workspace
+from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
-from .rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
+from .result import METRIC_FIELDS, RESULT_SCHEMA, build_result, item_result, rule_entry  # noqa: F401  (re-exported)
+from .rulebook.ir import Rulebook
 from .rulebook.load import default_rules_dir, load_rulebook
-from .waivers import active_waivers, load_waivers, waiver_report
-
-RESULT_SCHEMA = "duban/result@1"
-METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall",
-                 "limit_excess", "stage", "data_end_month", "target_kind", "direction")
-PERIOD_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
+from .facts.waivers import active_waivers, load_waivers, waiver_report
 
 
 @dataclass
@@ -34,11 +30,6 @@ class CheckRun:
     rulebook: Rulebook
     workspace: Workspace
     engine_notice: str | None = None  # set when `auto` fell back to the vectorised evaluator
-
-
-def period_label(period: str) -> str:
-    month = int(period[5:7])
-    return PERIOD_LABELS.get(month, f"1-{month}月")
 
 
 def data_digest(ws_path: Path, period: str) -> str:
@@ -83,21 +74,12 @@ def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None =
     return check_loaded(ws, period, book, evaluator, waivers, notice)
 
 
-def rule_entry(rule) -> dict:
-    """A rule as result.json lists it; a decision-table row also names its table and row (docs/rules.md §1.3)."""
-    entry = {"id": rule.id, "title": rule.title, "version": rule.version}
-    row = getattr(rule, "table_row", None)
-    if row is not None:
-        entry["table"] = {"name": row.table, "row": row.number}
-    return entry
-
-
 def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers: list, notice: str | None = None,
                  memo: dict | None = None) -> CheckRun:
     """run_check on inputs already loaded. `memo` ({} shared across periods of one workspace, as duban rollup
     does) keeps each period's judgement under the same active waivers, so it is not judged again."""
     progress = ws.progress[period]
-    as_of = progress.as_of or f"{period}-28"
+    as_of = progress.as_of or default_as_of(period)
     active = {key: w.to_dict() for key, w in active_waivers(waivers, as_of).items()}
     memo = {} if memo is None else memo
     waived_key = repr(sorted(active.items()))
@@ -117,58 +99,9 @@ def check_loaded(ws: Workspace, period: str, book: Rulebook, evaluator, waivers:
     judgements, tp = judged(period)
     used = {(j.derived.item.id, f.rule) for j in judgements for f in j.findings if f.waived}
     items = [item_result(j, period, history, book.params) for j in judgements]
-    result = {
-        "schema": RESULT_SCHEMA,
-        "workspace": ws.name,
-        "region": ws.plan.region,
-        "year": ws.plan.year,
-        "period": period,
-        "period_label": period_label(period),
-        "as_of": progress.as_of,
-        "time_progress": tp,
-        "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
-        "engine": evaluator.name,
-        "rules_digest": book.digest,
-        "data_digest": data_digest(ws.path, period),
-        "rules": [rule_entry(r) for r in book.rules],
-        "history": [p for p, _ in history],
-        # each earlier period's status per item, so the dashboard can draw the trend without re-judging
-        "history_statuses": {p: statuses for p, statuses in history},
-        "tasks": [r for r in items if r["kind"] == "task"],
-        "indicators": [r for r in items if r["kind"] == "indicator"],
-        "waivers": waiver_report(waivers, used, as_of),
-        "summary": {
-            "tasks": summarise(judgements, "task", STATUSES_TASK),
-            "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR),
-            "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
-        },
-    }
+    result = build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period,
+                          as_of=progress.as_of, time_progress=tp, book=book, engine=evaluator.name,
+                          data_digest=data_digest(ws.path, period), judgements=judgements, items=items,
+                          history=history, waivers=waiver_report(waivers, used, as_of))
     result["file_names"] = output_file_names(result)  # one notice / leader file per name, even when names clean alike
     return CheckRun(result=result, judgements=judgements, rulebook=book, workspace=ws, engine_notice=notice)
-
-
-def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
-    item, entry, record = j.derived.item, j.derived.entry, j.derived.record
-    out = {
-        "id": item.id,
-        "seq": (entry.source_seq if entry and entry.source_seq else item.seq),
-        "kind": item.kind,
-        "category": item.category,
-        "text": item.text,
-        "leaders": item.leaders,
-        "lead_units": item.lead_units,
-        "coop_units": item.coop_units,
-        "duplicate_of": item.duplicate_of,
-        "progress_text": entry.text if entry else None,
-        "reported_status": entry.reported_status if entry else None,
-        "status": j.status,
-        "status_reason": j.status_reason,
-        "escalation": escalation(item.id, j.status, j.escalation, period, history, params),
-        "targets": [{k: t.get(k) for k in ("quote", "quantity", "unit", "kind", "direction")} for t in item.targets],
-        "metrics": {k: record[k] for k in METRIC_FIELDS if k in record},
-        "findings": [f.to_dict() for f in j.findings],
-    }
-    if item.kind == "indicator":
-        out["name"] = item.name or item.text
-        out["annual_target_text"] = item.annual_target_text
-    return out

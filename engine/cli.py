@@ -10,17 +10,11 @@ from pathlib import Path
 
 import click
 
-from .cli_options import echo_engine_notice, engine_option, output_dir
+from .cli_options import echo_engine_notice, engine_option, fail_with, output_dir
+from .cli_report import check_lines, import_lines
 from .cli_zh import ZhGroup
-from .errors import DubanError, printable
+from .errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_OK, DubanError, printable
 from .progress import quiet_option
-
-EXIT_OK, EXIT_LAGGING, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def _fail(exc: DubanError) -> None:
-    click.echo(f"错误：\n{exc.format()}" if len(exc.problems) > 1 else f"错误：{exc.format()}", err=True)
-    sys.exit(exc.exit_code)
 
 
 class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
@@ -30,7 +24,7 @@ class DubanGroup(ZhGroup):  # ZhGroup: click's help and usage errors in Chinese
         try:
             return super().invoke(ctx)
         except DubanError as exc:
-            _fail(exc)
+            fail_with(exc)
         except click.exceptions.Exit:
             raise
         except (click.ClickException, click.exceptions.Abort):
@@ -69,35 +63,13 @@ def main():
 @quiet_option
 def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, column_map):
     """导入计划表、进展表（.xlsx / .csv / .docx）到工作区。"""
-    from .import_workspace import import_files
+    from .importing.workspace import import_files
 
     report = import_files(list(files), into, region=region, year=year, period=period, as_of=as_of, sheet=sheet,
                           dry_run=dry_run, force=force, column_map=list(column_map))
 
-    def say(line: str) -> None:  # cells and file names are the user's text: no escape sequence reaches the terminal
+    for line in import_lines(report, dry_run):  # cells and file names are the user's text: no escape sequence reaches the terminal
         click.echo(printable(line))
-
-    for line in report.lines:
-        say(line)
-    for line in report.warnings:
-        say(f"注意：{line}")
-    if report.unmatched:
-        say(f"未能对应到计划中已有条目、作为新条目导入的 {len(report.unmatched)} 行：")
-        for line in report.unmatched:
-            say(f"  {line}")
-    if report.stats:
-        say("统计：" + report.stats_text())
-    if report.diff:
-        say(f"{'将要' if dry_run else '已'}更改 {len(report.diff)} 处：")
-        for line in report.diff[:200]:
-            say(f"  {line}")
-        if len(report.diff) > 200:
-            say(f"  ……另有 {len(report.diff) - 200} 处")
-    verb = "将写入" if dry_run else "已写入"
-    for path in report.changed:
-        say(f"{verb} {path}")
-    if not report.changed:
-        say("没有变化。")
 
 
 @main.command("check")
@@ -114,8 +86,9 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
     from . import facts_cache
     from .check import run_check
-    from .facts import period_months
-    from .lock import workspace_lock
+    from .facts.workspace import period_months
+    from .store.lock import workspace_lock
+    from .cli_report import lagging_tasks
     from .render import DEFAULT_FORMATS, parse_date, parse_formats, write_outputs
     from .render.memo_dates import date_warnings
 
@@ -131,23 +104,12 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
         echo_engine_notice(run.engine_notice)
         target = output_dir(out_dir, result["workspace"], period)
         written = write_outputs(result, target, fmts, Path(workspace), memo_date, worker)
-    t, i = result["summary"]["tasks"], result["summary"]["indicators"]
-    click.echo(f"{result['region']} {result['period_label']}（时序进度 {result['time_progress']:.0%}，引擎 {result['engine']}）")
-    click.echo("任务：" + "，".join(f"{k} {v}" for k, v in t.items()))
-    if result["indicators"]:
-        click.echo("指标：" + "，".join(f"{k} {v}" for k, v in i.items()))
-    folders: dict[Path, int] = {}
-    for path in written:
-        if path.parent == target:
-            click.echo(f"已写出 {path}")
-        else:
-            folders[path.parent] = folders.get(path.parent, 0) + 1
-    for folder, count in folders.items():
-        click.echo(f"已写出 {folder}/（{count} 份）")
+    for line in check_lines(result, written, target):
+        click.echo(line)
     for line in date_warnings(result, memo_date) if {"md", "docx", "html"} & set(fmts) else []:
         click.echo(f"注意：{line}")
-    if fail_on_lagging and (t.get("滞后", 0) + t.get("严重滞后", 0)) > 0:
-        sys.exit(EXIT_LAGGING)
+    if fail_on_lagging and lagging_tasks(result):
+        sys.exit(EXIT_FOUND)
 
 
 @main.command("demo")
@@ -183,7 +145,7 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json, show_all):
     import json
 
     from .check import run_check
-    from .explain import explain, explain_text
+    from .judge.explain import explain, explain_text
 
     run = run_check(workspace, period, rules_dir, engine)
     echo_engine_notice(run.engine_notice)
@@ -202,8 +164,8 @@ def explain_cmd(workspace, item, period, rules_dir, engine, as_json, show_all):
 def eval_cmd(workspace, period, key_path, rules_dir, out_dir, engine, with_suggest):
     """与官方判定比对：官方滞后的找到几项、官方正常却判为滞后的（附依据）、待核实占比、指标一致率、混淆表。"""
     from .agreement import evaluate_workspace, suggest_lines, summary_lines, write_outputs
-    from .facts import period_months
-    from .lock import workspace_lock
+    from .facts.workspace import period_months
+    from .store.lock import workspace_lock
 
     period_months(period)
     with workspace_lock(workspace):  # the same guard as check: an import running meanwhile is waited for
@@ -237,7 +199,7 @@ def rules_test_cmd(rules_dir):
     for line in coverage_lines(book, outcomes):
         click.echo(line)
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_FOUND)
 
 
 @rules_group.command("diff")
@@ -251,7 +213,7 @@ def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
     """试算规则变更：哪些任务和指标的状态或督办等级会改变，为什么。"""
     import json
 
-    from .rules_diff import diff_text, rules_diff
+    from .rulebook.diff import diff_text, rules_diff
 
     diff = rules_diff(old_dir, new_dir, workspace, period, engine)
     click.echo(json.dumps(diff, ensure_ascii=False, indent=2) if as_json else diff_text(diff))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from . import extract
 from .derive_words import add_word_readings
 from .extract.matching import mark_copies
-from .facts import Entry, Item, Workspace, period_months
+from .facts.workspace import Entry, Item, Workspace, period_months
 
 PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}

@@ -48,10 +48,17 @@ class Problem:
         return text
 
 
+# the exit codes every command ends with (README「退出码」), defined once
+EXIT_OK = 0
+EXIT_FOUND = 1  # check --fail-on-lagging: lagging tasks; audit: errors (or warnings, --fail-on-warn); rules test: a failed example
+EXIT_BAD_INPUT = 2  # a DubanError: input the user can fix
+EXIT_INTERNAL = 3  # an EngineError or any other internal failure
+
+
 class DubanError(Exception):
     """An error the user can fix. Carries one or more problems, all reported together."""
 
-    exit_code = 2
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, message: str | None = None, *, problems: list[Problem] | None = None, **where):
         self.problems = list(problems or [])
@@ -81,7 +88,7 @@ class RuleError(DubanError):
 class EngineError(DubanError):
     """The rule engine itself failed (crash, hang, refused fact): an internal error, exit 3."""
 
-    exit_code = 3
+    exit_code = EXIT_INTERNAL
 
 
 class Collector:

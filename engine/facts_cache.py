@@ -27,12 +27,12 @@ from pathlib import Path
 import orjson
 
 from . import __version__
-from .facts import READING_FIELDS, Entry, Item, Plan, Progress
-from .input_gate import MAX_YAML_BYTES, check_input_file
+from .facts.workspace import READING_FIELDS, Entry, Item, Plan, Progress
+from .store.input_gate import MAX_YAML_BYTES, check_input_file
 
 SCHEMA = "duban/facts-cache@1"
 CACHE_DIR = Path(".duban") / "cache"
-_CODE = ("facts.py", "facts_cache.py", "yaml_build.py", "yamlio.py", "periods.py")
+_CODE = ("facts/workspace.py", "facts_cache.py", "store/yaml_build.py", "store/yamlio.py", "periods.py")
 _JSON_SCALAR = (str, int, float, bool, type(None))
 
 
@@ -158,7 +158,7 @@ def _encode(kind: str, key: str, facts) -> bytes | None:
 
 
 def _write(root: Path, cache: Path, data: bytes) -> None:
-    from .yamlio import atomic_write_bytes
+    from .store.yamlio import atomic_write_bytes
 
     try:
         ignore = root / CACHE_DIR / ".gitignore"  # .duban/imported.json beside it is committed; the cache is not

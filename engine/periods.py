@@ -1,5 +1,13 @@
-"""One reading of a report period (YYYY-MM), a date (YYYY-MM-DD) and a plan year, for every door: the CLI options
-of import/check/audit/eval, progress files, waivers.
+"""Periods, defined once: the reading of a report period (YYYY-MM), a date (YYYY-MM-DD) and a plan year for every
+door (the CLI options of import/check/audit/eval, progress files, waivers); the period's label (前三季度); the
+as-of defaults; and the explicit data periods a text states (截至8月末, 1-9月, 上半年), which the audit compares
+with the report period. (The extractor's lexicon-driven reading of data periods, which feeds the rules, is
+engine/extract/periods.py; its vocabulary is rules/lexicon, not a pattern here.)
+
+Two as-of defaults, on purpose, when a progress file gives no `as_of`:
+- default_as_of(period) = the 28th: the judging day of `duban check` (waivers active on it), the render's
+  「数据截至」 and the roll-up/agreement/bench; kept as it was so result.json and every output stay byte-identical;
+- month_end(period) = the real last day: the audit's data cut-off, so 「截至9月30日」 in a 2023-09 report is not late.
 
 Python's `\\d` matches full-width digits and `$` matches before a trailing newline, so `２０２３-09` and
 "2023-09\\n" used to pass the pattern at import and be refused (or counted as another period) later. Here only
@@ -8,6 +16,7 @@ ASCII digits count and the whole text must match; the message says what is wrong
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 
@@ -74,3 +83,56 @@ def check_year(year, field: str = "--year") -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not YEARS[0] <= year <= YEARS[1]:
         raise InputError(f"年度应为四位年份，实为「{year}」", field=field, hint="例如 2023")
     return year
+
+
+PERIOD_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
+
+
+def period_label(period: str) -> str:
+    """2023-09 → 前三季度, 2023-05 → 1-5月."""
+    month = int(period[5:7])
+    return PERIOD_LABELS.get(month, f"1-{month}月")
+
+
+def default_as_of(period: str) -> str:
+    """The judging day when the progress file gives none: the 28th of the report month (see the module doc)."""
+    return f"{period}-28"
+
+
+def month_end(period: str) -> str:
+    """The last calendar day of the report month, YYYY-MM-DD: the audit's data cut-off."""
+    year, month = period_months(period)
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+# explicit statements of the period a text's data covers (the audit's reading)
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+DATA_PERIOD_RE = re.compile(
+    rf"截至(?:(\d{{4}})年)?{_MONTH}月(?:(\d{{1,2}})日|底|末|份|中旬|上旬|下旬)?"
+    rf"|(?<![\d.])(?:(\d{{4}})年)?1\s*[-—－~～至到]\s*{_MONTH}月(?:份)?"
+    r"|(前三季度|三季度|第三季度|上半年|前两季度|二季度|第二季度|一季度|第一季度)")
+_QUARTER_END = {"前三季度": 9, "三季度": 9, "第三季度": 9, "上半年": 6, "前两季度": 6, "二季度": 6, "第二季度": 6,
+                "一季度": 3, "第一季度": 3}
+
+
+def _month(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else _CN_MONTH.get(text)
+
+
+def int_or_none(text):
+    return int(text) if text else None
+
+
+def periods_in(text: str):
+    """(start, end, year|None, end_month, day|None) for every explicit data period in a text."""
+    for m in DATA_PERIOD_RE.finditer(text):
+        if m.group(6):
+            yield m.start(), m.end(), None, _QUARTER_END[m.group(6)], None
+        elif m.group(2):
+            day = int(m.group(3)) if m.group(3) else None
+            yield m.start(), m.end(), int_or_none(m.group(1)), _month(m.group(2)), day
+        else:
+            yield m.start(), m.end(), int_or_none(m.group(4)), _month(m.group(5)), None

@@ -15,7 +15,7 @@ from engine.audit import run_audit, text_findings
 from engine.audit.model import Context, Unit
 from engine.audit.patterns import load_audit_data
 from engine.bench.district import clean_readings
-from engine.facts import Item
+from engine.facts.workspace import Item
 
 PERIOD = "2023-09"
 DATA = load_audit_data()

@@ -219,7 +219,7 @@ def test_rendered_fuling_docx_memo_reconciles(tmp_path):
 
 def test_audit_reads_counts_with_the_memos_own_phrases():
     """engine/render/memo_prose.py's phrases are the audit's first keywords: each one reads as its statuses."""
-    from engine.audit.memo import _classify
+    from engine.audit.checks.memo import _classify
     from engine.render.memo_prose import INDICATOR_PHRASES, TASK_PHRASES
 
     for domain, phrases in (("task", TASK_PHRASES), ("indicator", INDICATOR_PHRASES)):

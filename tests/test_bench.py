@@ -13,7 +13,7 @@ from engine.bench.district import write_workspace
 from engine.bench.partition import build_result, derive_all, import_workspace
 from engine.bench.pipeline import Options, run
 from engine.check import run_check
-from engine.classify import classify
+from engine.judge.classify import classify
 from engine.evaluate import make_evaluator
 from engine.extract import read_progress
 from engine.rulebook.load import load_rulebook

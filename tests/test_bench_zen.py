@@ -18,7 +18,7 @@ from engine.bench.zen_peer import UNSUPPORTED, ZenPeer, compile_graph, keyword_e
 from engine.derive import derive_workspace
 from engine.errors import EngineError, InputError
 from engine.evaluate.plain import PlainEvaluator
-from engine.facts import load_workspace
+from engine.facts.workspace import load_workspace
 from engine.rulebook.ir import All, Any_, Leaf, Not, Rule
 from engine.rulebook.load import load_rulebook
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InputError
-from engine.import_tables import read_tables
+from engine.importing.csv_xlsx import read_tables
 
 from .conftest import FULING, run_cli
 from .english import english_words

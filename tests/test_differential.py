@@ -18,7 +18,7 @@ from engine.errors import EngineError
 from engine.evaluate.durable_adapter import DurableEvaluator
 from engine.evaluate.plain import PlainEvaluator
 from engine.evaluate.vectorised import VectorisedEvaluator
-from engine.facts import load_workspace
+from engine.facts.workspace import load_workspace
 from engine.rulebook.ir import All, Any_, Leaf, Not, Rule
 from engine.rulebook.load import load_rulebook
 

@@ -12,13 +12,13 @@ import pytest
 import yaml
 
 from engine import extract
-from engine.classify import classify
+from engine.judge.classify import classify
 from engine.derive import derive_item, time_progress
 from engine.evaluate.plain import PlainEvaluator
 from engine.extract.comparisons import find_comparisons, load_comparisons
 from engine.extract.lexicon import LexiconError
 from engine.extract.numbers import normalize
-from engine.facts import Entry, Item
+from engine.facts.workspace import Entry, Item
 from engine.rulebook.load import load_rulebook
 
 from .conftest import RULES

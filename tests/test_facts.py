@@ -3,7 +3,7 @@ import textwrap
 import pytest
 
 from engine.errors import InputError
-from engine.facts import load_plan, load_progress, load_workspace
+from engine.facts.workspace import load_plan, load_progress, load_workspace
 
 PLAN = """\
 schema: duban/plan@1

@@ -11,9 +11,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from engine import facts, facts_cache
+from engine.facts import workspace as facts
+from engine import facts_cache
 from engine.errors import InputError
-from engine.facts import load_workspace
+from engine.facts.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 FULING = ROOT / "facts" / "fuling-2023"

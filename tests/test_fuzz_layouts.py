@@ -25,11 +25,11 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from engine.errors import InputError
-from engine.facts import load_workspace
-from engine.import_tables import MAX_CELLS, MAX_COLUMNS, read_tables
+from engine.facts.workspace import load_workspace
+from engine.importing.csv_xlsx import MAX_CELLS, MAX_COLUMNS, read_tables
 from engine.periods import period_months, valid_date
 from engine.render.names import MAX_BYTES, output_file_names, unique_names
-from engine.xlsx_layout import apply_merges
+from engine.importing.xlsx_layout import apply_merges
 
 from .fuzz_settings import ROOT, cn_text, fuzz
 

@@ -20,12 +20,12 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from engine.errors import DubanError, InputError
-from engine.facts import load_workspace
-from engine.import_headers import find_header
-from engine.import_rows import table_records
-from engine.import_tables import read_tables
-from engine.import_workspace import import_files
-from engine.join import Candidate, join_rows
+from engine.facts.workspace import load_workspace
+from engine.importing.headers import find_header
+from engine.importing.rows import table_records
+from engine.importing.csv_xlsx import read_tables
+from engine.importing.workspace import import_files
+from engine.importing.join import Candidate, join_rows
 
 from .fuzz_settings import FUZZ, ROOT, cn_text, fuzz, mutated, run_limited, run_python_limited
 
@@ -196,7 +196,7 @@ def _bomb(source: str, member: str, edit) -> bytes:
 def test_decompression_and_dimension_bombs_stay_bounded(tmp_path, name, make, fragment):
     path = tmp_path / name
     path.write_bytes(make())
-    code = (f"from engine.import_tables import read_tables\nfrom engine.errors import InputError\n"
+    code = (f"from engine.importing.csv_xlsx import read_tables\nfrom engine.errors import InputError\n"
             f"try:\n    t = read_tables({str(path)!r}); print('rows', sum(len(x.rows) * len(x.rows[0]) for x in t if x.rows))\n"
             f"except InputError as e:\n    print(e.format())\n")
     proc = run_python_limited(code, timeout=60, memory_mb=1024)

@@ -1,6 +1,6 @@
 """Fuzz: YAML text and fact files (plan.yaml, progress/<YYYY-MM>.yaml) as clerks and attackers write them.
 
-Property for every input: engine.yamlio / engine.facts return data or raise InputError whose message is
+Property for every input: engine.store.yamlio / engine.facts.workspace return data or raise InputError whose message is
 Chinese and names the file — never another exception, never a crash of the interpreter, never unbounded
 time. Inputs that could kill the process (deep nesting: libyaml's C composer segfaulted) run in a child
 process under a timeout and a memory limit.
@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.errors import InputError
-from engine.facts import load_plan, load_progress
-from engine.yamlio import dump_roundtrip, load_yaml_text
+from engine.facts.workspace import load_plan, load_progress
+from engine.store.yamlio import dump_roundtrip, load_yaml_text
 
 from .fuzz_settings import FUZZ, ROOT, cn_text, fuzz, mutated, run_python_limited, values
 
@@ -117,7 +117,7 @@ def test_explicit_tags_and_odd_scalars_are_input_errors(text, fragment):
     ("{a: " * 30_000, "嵌套过深"),
 ])
 def test_deep_nesting_is_refused_quickly_and_never_kills_the_process(text, fragment):
-    code = ("import sys\nfrom engine.yamlio import load_yaml_text\nfrom engine.errors import InputError\n"
+    code = ("import sys\nfrom engine.store.yamlio import load_yaml_text\nfrom engine.errors import InputError\n"
             f"text = {text[:8]!r} * {len(text) // len(text[:8])} + {text[len(text) // len(text[:8]) * len(text[:8]):]!r}\n"
             "try:\n    load_yaml_text(text, 'deep.yaml')\nexcept InputError as e:\n    print(e.format()); sys.exit(2)\n")
     proc = run_python_limited(code, timeout=20, memory_mb=1024)

@@ -2,8 +2,8 @@ import csv
 
 import yaml
 
-from engine.import_headers import find_header, header_field, normalise_header
-from engine.import_rows import split_names
+from engine.importing.headers import find_header, header_field, normalise_header
+from engine.importing.rows import split_names
 
 from .conftest import FULING, run_cli
 

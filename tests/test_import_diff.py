@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from engine.import_diff import plan_changes, progress_changes, show_change
+from engine.importing.diff import plan_changes, progress_changes, show_change
 
 from .conftest import FULING
 
@@ -51,7 +51,7 @@ def test_reimporting_an_unchanged_report_is_short(shipped_copy, cli):
 
 
 def test_import_counts_are_worded_in_chinese():
-    from engine.import_workspace import ImportReport, stat_label
+    from engine.importing.workspace import ImportReport, stat_label
 
     assert stat_label("tasks_matched_序号") == "任务按序号对应" and stat_label("indicators_new") == "新增指标"
     report = ImportReport(stats={"tasks_duplicate": 2, "progress_entries": 9})

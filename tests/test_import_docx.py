@@ -1,4 +1,4 @@
-"""engine.import_docx: .docx → SourceTables. Fixtures are generated with python-docx in tmp_path."""
+"""engine.importing.docx: .docx → SourceTables. Fixtures are generated with python-docx in tmp_path."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from engine.errors import InputError
-from engine.import_docx import read_docx_tables
-from engine.tables import SourceTable
+from engine.importing.docx import read_docx_tables
+from engine.importing.tables import SourceTable
 
 DATA = Path("/work/shared/data")
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"real documents not available: {DATA} is missing")

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 import yaml
 
-from engine.import_columns import parse_column_map, split_named_target
-from engine.import_headers import find_header, header_field
-from engine.import_rows import table_records
-from engine.import_tables import read_tables
+from engine.importing.columns import parse_column_map, split_named_target
+from engine.importing.headers import find_header, header_field
+from engine.importing.rows import table_records
+from engine.importing.csv_xlsx import read_tables
 
 from .conftest import FULING, run_cli
 

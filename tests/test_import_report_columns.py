@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from engine.import_headers import header_field
-from engine.import_rows import growth_sentence, report_text
+from engine.importing.headers import header_field
+from engine.importing.rows import growth_sentence, report_text
 
 from .conftest import run_cli
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)

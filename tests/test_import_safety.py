@@ -9,7 +9,7 @@ import time
 
 import yaml
 
-from engine.lock import workspace_lock
+from engine.store.lock import workspace_lock
 
 from .conftest import FULING, ROOT, run_cli
 

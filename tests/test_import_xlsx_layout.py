@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from engine.errors import InputError
-from engine.import_tables import MAX_CELLS, MAX_COLUMNS, read_tables
+from engine.importing.csv_xlsx import MAX_CELLS, MAX_COLUMNS, read_tables
 
 from .conftest import FULING, run_cli
 

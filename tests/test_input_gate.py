@@ -1,4 +1,4 @@
-"""The input gate (engine/input_gate.py): special files are refused from stat() alone — a FIFO never blocks,
+"""The input gate (engine/store/input_gate.py): special files are refused from stat() alone — a FIFO never blocks,
 /dev/zero behind a symlink is never read — and size limits apply before any parsing (issue 15)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 import pytest
 
 from engine.errors import InputError
-from engine.input_gate import MAX_RULE_BYTES, check_input_file
-from engine.import_tables import read_tables
+from engine.store.input_gate import MAX_RULE_BYTES, check_input_file
+from engine.importing.csv_xlsx import read_tables
 
 from .conftest import RULES, run_cli
 from .fuzz_settings import run_limited

@@ -15,7 +15,7 @@ import yaml
 
 from engine import library_messages as lm
 from engine.errors import Collector, InputError
-from engine.yamlio import load_roundtrip, load_yaml_text
+from engine.store.yamlio import load_roundtrip, load_yaml_text
 
 from .english import english_words
 
@@ -224,7 +224,7 @@ def _zip(path: Path, members: dict) -> Path:
 
 
 def test_docx_with_broken_xml_names_no_library_class(tmp_path):
-    from engine.import_docx import read_docx_tables
+    from engine.importing.docx import read_docx_tables
 
     path = _zip(tmp_path / "进展表.docx", {
         "[Content_Types].xml": "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>",
@@ -250,7 +250,7 @@ def test_broken_file_wordings():
     {"readme.txt": "不是表格"},
 ], ids=["broken-xml", "no-workbook", "other-zip"])
 def test_corrupt_xlsx_names_no_library_class(tmp_path, members):
-    from engine.import_tables import read_tables
+    from engine.importing.csv_xlsx import read_tables
 
     path = _zip(tmp_path / "任务表.xlsx", members)
     with pytest.raises(InputError) as info:
@@ -263,7 +263,7 @@ def test_corrupt_xlsx_names_no_library_class(tmp_path, members):
 
 
 def test_os_errors_in_our_words(tmp_path):
-    from engine.input_gate import check_input_file
+    from engine.store.input_gate import check_input_file
 
     loop = tmp_path / "循环.csv"
     loop.symlink_to(loop.name)  # hand-written: a link pointing at itself

@@ -14,9 +14,9 @@ import docx
 import pytest
 
 from engine.audit import run_audit
-from engine.audit.checks_dates import later_periods
+from engine.audit.checks.dates import later_periods
 from engine.check import run_check
-from engine.plan_tasks import task_roots
+from engine.facts.plan_tasks import task_roots
 from engine.render import render_outputs
 from engine.render.context import build_context
 from engine.render.memo_dates import date_warnings

@@ -33,7 +33,7 @@ def fuling_result(tmp_path_factory):
 
 
 def _build_fuling(tmp_path_factory):
-    from engine.import_workspace import import_files
+    from engine.importing.workspace import import_files
 
     ws = tmp_path_factory.mktemp("render") / "fuling-2023"
     import_files([str(FULING / "fuling_2023_plan_targets.xlsx"), str(FULING / "fuling_2023_plan_tasks.xlsx")], str(ws),

@@ -216,12 +216,12 @@ def test_libreoffice_renders_pages(memo, tmp_path):
 
 
 def test_shipped_templates_come_from_the_build_script():
-    """templates/memo.docx and notice.docx are generated: rerun templates/build_docx_templates.py after editing it."""
+    """templates/memo.docx and notice.docx are generated: rerun engine/render/docx_build.py after editing it."""
     import importlib.util
 
     from .conftest import ROOT
 
-    spec = importlib.util.spec_from_file_location("build_docx_templates", ROOT / "templates" / "build_docx_templates.py")
+    spec = importlib.util.spec_from_file_location("build_docx_templates", ROOT / "engine" / "render" / "docx_build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     for make, name in ((build.build_memo, "memo.docx"), (build.build_notice, "notice.docx")):

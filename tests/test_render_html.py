@@ -213,7 +213,7 @@ def expected_shares(result, groups_of):
 
 
 def plan_tasks(result: dict) -> list[dict]:
-    """One row per plan task, the most urgent of its rows — counted here independently of engine/plan_tasks.py."""
+    """One row per plan task, the most urgent of its rows — counted here independently of engine/facts/plan_tasks.py."""
     rank = ["严重滞后", "滞后", "待核实", "已调整", "正常", "超时序", "已完成"]
     by_id = {t["id"]: t for t in result["tasks"]}
     groups: dict[str, list[dict]] = {}

@@ -85,7 +85,7 @@ def _compact_json(obj) -> bytes:
 
 
 def test_result_json_bytes_identical_on_fuling(fuling_result):
-    from engine.jsonio import _orjson_safe
+    from engine.outputs.jsonio import _orjson_safe
     from engine.render.machine import result_json
 
     assert _orjson_safe(fuling_result)  # the fast path is the one taken on the real example
@@ -97,7 +97,7 @@ def test_result_json_bytes_identical_on_fuling(fuling_result):
 def test_result_json_bytes_identical_on_bench_partitions():
     from engine.bench import synth
     from engine.bench.partition import build_result, derive_all, import_workspace, result_bytes
-    from engine.classify import classify
+    from engine.judge.classify import classify
     from engine.evaluate import make_evaluator
     from engine.rulebook.load import default_rules_dir, load_rulebook
 
@@ -123,7 +123,7 @@ EDGE_VALUES = [1e-05, -3.5e-07, 2.2876222127045265e-05, 9.999999999999999e-05, 1
 
 @pytest.mark.parametrize("value", EDGE_VALUES, ids=repr)
 def test_pretty_json_edge_values(value):
-    from engine.jsonio import compact_json_bytes, pretty_json_bytes
+    from engine.outputs.jsonio import compact_json_bytes, pretty_json_bytes
 
     for doc in (value, [value], {"键": value, "b": [1, {"c": value}]}):
         assert pretty_json_bytes(doc) == _stdlib_json(doc)
@@ -131,7 +131,7 @@ def test_pretty_json_edge_values(value):
 
 
 def test_pretty_json_refusals_match_the_standard_library():
-    from engine.jsonio import pretty_json_bytes
+    from engine.outputs.jsonio import pretty_json_bytes
 
     class Text(str):
         pass
@@ -157,7 +157,7 @@ _json_values = st.recursive(_json_scalars, lambda inner: st.one_of(
 @given(_json_values)
 @fuzz(300, 5000)
 def test_pretty_json_bytes_identical_property(value):
-    from engine.jsonio import compact_json_bytes, pretty_json_bytes
+    from engine.outputs.jsonio import compact_json_bytes, pretty_json_bytes
 
     assert pretty_json_bytes(value) == _stdlib_json(value)
     assert compact_json_bytes(value) == _compact_json(value)

@@ -94,7 +94,7 @@ def test_result_json_is_the_contract_unchanged(everything, result):
 
 
 def test_memo_md_counts_and_lagging_tasks(everything, result):
-    """Counts per plan task (engine/plan_tasks.py), the same as the rows of 附件2 (memo_view's lists)."""
+    """Counts per plan task (engine/facts/plan_tasks.py), the same as the rows of 附件2 (memo_view's lists)."""
     out, _ = everything
     memo = (out / "memo.md").read_text(encoding="utf-8")
     c = build_context(result).memo.counts

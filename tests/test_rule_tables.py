@@ -234,7 +234,7 @@ def test_explain_names_the_table_row_that_decided_a_fuling_task():
 
 
 def test_table_row_trace_resolves_parameters():  # hand-written record
-    from engine.explain import table_row
+    from engine.judge.explain import table_row
 
     row = table_row(BY_ID["R-GR-05"], {"kind": "task", "direction": "左右", "growth_shortfall": 0.5}, BOOK.params)
     assert (row["table"], row["row"], row["outcome"]) == ("增速", 4, {"状态": "正常", "严重程度": "提示"})

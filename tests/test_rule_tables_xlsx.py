@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from engine.rulebook.load import load_rulebook
-from engine.rules_diff import rules_diff
+from engine.rulebook.diff import rules_diff
 
 from .conftest import RULES
 
@@ -144,7 +144,7 @@ def test_a_band_added_in_the_sheet_becomes_a_row(rules, tmp_path):
 
 
 def test_rules_diff_names_the_table_rows(rules, tmp_path):
-    from engine.rules_diff import diff_text
+    from engine.rulebook.diff import diff_text
 
     old = tmp_path / "old"
     shutil.copytree(rules, old)

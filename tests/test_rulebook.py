@@ -128,7 +128,7 @@ def test_a_bad_rulebook_never_runs_exit_2(rules):
 
 def test_shipped_rulebook_round_trips_through_the_yaml_writer():
     """import-params rewrites params.yaml with ruamel: a no-op dump must be byte-identical."""
-    from engine.yamlio import dump_roundtrip, load_roundtrip
+    from engine.store.yamlio import dump_roundtrip, load_roundtrip
 
     path = RULES / "params.yaml"
     assert dump_roundtrip(load_roundtrip(path)) == path.read_text(encoding="utf-8")

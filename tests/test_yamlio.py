@@ -1,7 +1,7 @@
 import pytest
 
 from engine.errors import InputError
-from engine.yamlio import atomic_write_text, load_yaml_text
+from engine.store.yamlio import atomic_write_text, load_yaml_text
 
 
 def test_yaml11_traps_do_not_change_values():

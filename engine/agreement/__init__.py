@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..periods import default_as_of
 from .compare import compare
 from .key import read_key
 from .report import summary_lines, suggest_lines, write_outputs
@@ -25,6 +26,6 @@ def evaluate_workspace(workspace, period: str, key_path, rules_dir=None, engine:
     if with_suggest:
         from .suggest import suggest
 
-        as_of = run.workspace.progress[period].as_of or f"{period}-28"
+        as_of = run.workspace.progress[period].as_of or default_as_of(period)
         ev["suggest"] = suggest(run.workspace, period, Path(rules_dir or default_rules_dir()), ev["pairs"], as_of)
     return ev

@@ -8,12 +8,11 @@ import re
 
 import pandas as pd
 
-from ..join import Candidate, join_key, join_rows
-from ..plan_tasks import task_roots as _task_roots
+from ..importing.join import Candidate, join_key, join_rows
+from ..facts.plan_tasks import task_roots as _task_roots
+from ..statuses import LAGGING, OK
+from ..statuses import UNCLEAR as UNSURE
 from .key import KeyRow, official_class
-
-LAGGING = ("滞后", "严重滞后", "不达预期")
-UNSURE = "待核实"
 
 
 def duban_class(status: str) -> str:
@@ -21,7 +20,7 @@ def duban_class(status: str) -> str:
         return "滞后"
     if status == UNSURE:
         return UNSURE
-    if status in ("已完成", "超时序", "正常", "符合预期", "符合时间节点要求"):
+    if status in OK:
         return "正常"
     return status  # a class of its own (e.g. an approved change), compared as such
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..statuses import LAGGING, OK, UNCLEAR
 
 # official words → the class duban's statuses are compared in
-LAGGING_WORDS = ("滞后", "严重滞后", "不达预期", "未依时序推进", "未实现依时序推进", "未完成", "lagging")
-NORMAL_WORDS = ("正常", "已完成", "超时序", "依时序推进", "符合预期", "符合时间节点要求", "完成", "normal", "done")
-UNSURE_WORDS = ("待核实",)
+BEHIND_WORDS = LAGGING + ("未依时序推进", "未实现依时序推进", "未完成", "lagging")
+NORMAL_WORDS = OK + ("依时序推进", "完成", "normal", "done")
+UNSURE_WORDS = (UNCLEAR,)
 SEQ_HEADERS = ("seq", "序号", "编号", "id")
 OFFICIAL_HEADERS = ("official", "官方判定", "官方状态", "human_status", "判定", "状态", "status")
 KIND_HEADERS = ("kind", "类别", "类型")
@@ -41,7 +42,7 @@ class KeyRow:
 def official_class(word: str | None) -> str:
     """滞后 / 正常 / 待核实, or the word itself (e.g. an approved change) — a class of its own."""
     w = (word or "").strip().replace("“", "").replace("”", "").replace('"', "")
-    if w in LAGGING_WORDS:
+    if w in BEHIND_WORDS:
         return "滞后"
     if w in NORMAL_WORDS:
         return "正常"
@@ -109,7 +110,7 @@ _STATUS_HEADER = re.compile(r"状态|判定|评定|评价|是否.{0,4}时序")
 
 def _status_column(table, header) -> dict[str, str]:
     """row ref → the office's call, from a column headed 推进状态 / 督查评价 / 是否依时序推进, when the table has one."""
-    from ..import_headers import normalise_header
+    from ..importing.headers import normalise_header
 
     cells = table.rows[header.row]
     col = next((c for c, text in enumerate(cells) if _STATUS_HEADER.search(normalise_header(text))), None)
@@ -127,11 +128,11 @@ def _status_column(table, header) -> dict[str, str]:
 
 
 def read_report_key(path: Path) -> list[KeyRow]:
-    from ..import_headers import find_header
-    from ..import_rows import table_records
-    from ..import_tables import read_tables
-    from ..import_workspace import annex_status
-    from ..join import join_key
+    from ..importing.headers import find_header
+    from ..importing.rows import table_records
+    from ..importing.csv_xlsx import read_tables
+    from ..importing.workspace import annex_status
+    from ..importing.join import join_key
 
     listed: list[KeyRow] = []  # every row of a table without a status title
     stated: list[KeyRow] = []  # rows of status annexes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..yamlio import atomic_write_text
+from ..store.yamlio import atomic_write_text
 
 
 def _pct(share: float | None) -> str:

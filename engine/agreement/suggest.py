@@ -11,9 +11,9 @@ from pathlib import Path
 from ..check import judge_period
 from ..errors import DubanError
 from ..evaluate import make_evaluator
-from ..facts import Workspace
+from ..facts.workspace import Workspace
 from ..rulebook.load import load_rulebook
-from ..waivers import active_waivers, load_waivers
+from ..facts.waivers import active_waivers, load_waivers
 from .compare import duban_class
 
 FACTORS = (0.6, 0.8, 1.2, 1.4)  # ±20 %, ±40 %

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..facts import period_months
-from . import checks_completeness, checks_consistency, checks_dates, checks_numbers, checks_text  # noqa: F401 (register)
+from ..periods import month_end, period_months
+from ..statuses import SEVERITY_RANK
+from .checks import completeness, consistency, dates, numbers, text  # noqa: F401 (register)
 from .model import CHECKS, SEVERITIES, TEXT_CHECKS, Context, Finding, Unit, snippet
 from .patterns import AuditData, load_audit_data
 
@@ -60,16 +61,10 @@ def make_context(run, workspace, period: str, data: AuditData) -> Context:
     by_id = {item["id"]: item for item in result["tasks"] + result["indicators"]}
     units = [Unit(j.derived.item, j.derived.entry, by_id.get(j.derived.item.id), j) for j in run.judgements]
     year, month = period_months(period)
-    as_of = result.get("as_of") or f"{year:04d}-{month:02d}-{_month_end(year, month):02d}"
+    as_of = result.get("as_of") or month_end(period)
     return Context(workspace=Path(workspace), period=period, year=int(result.get("year") or year), month=month,
                    as_of=as_of, region=result.get("region", ""), units=units, result=result, terms=data.terms,
                    patterns=data.patterns)
-
-
-def _month_end(year: int, month: int) -> int:
-    import calendar
-
-    return calendar.monthrange(year, month)[1]
 
 
 def audit_check_run(run, workspace, period: str, data: AuditData, memo: str | Path | None = None) -> AuditReport:
@@ -85,14 +80,13 @@ def audit_check_run(run, workspace, period: str, data: AuditData, memo: str | Pa
     ran = [c for c, spec in CHECKS.items() if spec.scope != "memo"]
     memo_name = None
     if memo is not None:
-        from .memo import audit_memo
+        from .checks.memo import audit_memo
 
         memo_findings, memo_name = audit_memo(ctx, Path(memo), findings)
         findings.extend(memo_findings)
         ran += [c for c, spec in CHECKS.items() if spec.scope == "memo"]
     findings = _dedupe(findings)
-    rank = {s: k for k, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: rank[f.severity])  # stable: within a severity, report order
+    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])  # stable: within a severity, report order
     return AuditReport(workspace=ctx.result.get("workspace") or Path(workspace).name, period=period,
                        findings=findings, checks=sorted(ran), memo=memo_name, context=ctx)
 

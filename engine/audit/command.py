@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from ..cli_options import engine_option, output_dir
-from ..errors import DubanError
+from ..cli_options import engine_option, fail_with, output_dir
+from ..errors import EXIT_FOUND, EXIT_OK, DubanError
 from ..progress import quiet_option, stage
 
-EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
 
 @click.command("audit")
@@ -34,9 +33,7 @@ def audit_cmd(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, e
     try:
         code = _run(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine, fail_on_warn, show_info)
     except DubanError as exc:
-        text = exc.format()
-        click.echo(f"错误：\n{text}" if len(exc.problems) > 1 else f"错误：{text}", err=True)
-        sys.exit(exc.exit_code)
+        fail_with(exc)
     sys.exit(code)
 
 
@@ -44,7 +41,7 @@ def _run(workspace, period, memo, out_dir, formats, rules_dir, audit_dir, engine
     from . import run_audit
     from .output import checklist, parse_formats, write_outputs
 
-    from ..lock import workspace_lock
+    from ..store.lock import workspace_lock
 
     fmts = parse_formats(formats)  # bad options fail before any work
     with workspace_lock(workspace), stage(f"审核 {Path(workspace).name} {period}"):

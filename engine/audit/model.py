@@ -5,33 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..rulebook.ir import SEVERITIES, SEVERITY_ZH  # noqa: F401  (one definition; re-exported for the checks)
+from ..result import KIND_ZH, Finding  # noqa: F401  (one definition; re-exported for the checks)
+from ..statuses import SEVERITIES, SEVERITY_ZH  # noqa: F401  (one definition; re-exported for the checks)
 
-KIND_ZH = {"task": "任务", "indicator": "指标", "memo": "报告"}
 FIELD_ZH = {"progress": "进展", "text": "任务文字", "source_text": "进展表任务文字", "units": "责任单位"}
-
-
-@dataclass
-class Finding:
-    check: str  # e.g. "A-DT-03"
-    severity: str  # error / warn / info
-    target: dict  # {"kind": task|indicator|memo, "id", "seq", …}
-    quote: str
-    message: str
-    suggestion: str
-    core: str = field(default="", compare=False, repr=False)  # matched text ± 6 chars, to spot the same defect twice
-
-    def to_dict(self) -> dict:
-        return {"check": self.check, "severity": self.severity, "target": dict(self.target), "quote": self.quote,
-                "message": self.message, "suggestion": self.suggestion}
-
-    def label(self) -> str:
-        """目标 as shown on the terminal: 任务 T022（序号13）, 报告 memo.md:12."""
-        t = self.target
-        name = f"{KIND_ZH.get(t.get('kind'), t.get('kind'))} {t.get('id')}"
-        if t.get("kind") != "memo" and t.get("seq"):
-            name += f"（序号{t['seq']}）"
-        return name
 
 
 @dataclass
@@ -46,10 +23,10 @@ class Text:
 class Unit:
     """A plan item with its progress entry and the engine's judgement (any may be missing)."""
 
-    item: object  # engine.facts.Item
-    entry: object | None  # engine.facts.Entry
+    item: object  # engine.facts.workspace.Item
+    entry: object | None  # engine.facts.workspace.Entry
     result: dict | None  # the item's dict in result.json
-    judgement: object | None = None  # engine.classify.Judgement
+    judgement: object | None = None  # engine.judge.classify.Judgement
 
     @property
     def seq(self) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import Collector, InputError, RuleError
 from ..library_messages import regex_problem
 from ..resources import shipped
-from ..yamlio import load_yaml, where
+from ..store.yamlio import load_yaml, where
 from .model import SEVERITIES
 
 PATTERN_KEYS = {"id", "find", "regex", "replace", "severity", "message", "not_before", "not_after", "except",

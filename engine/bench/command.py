@@ -11,7 +11,8 @@ import statistics
 
 import click
 
-from ..evaluate import ENGINE_CHOICES, ENGINES
+from ..cli_options import engine_option
+from ..evaluate import ENGINES
 from ..progress import bar, quiet_option, stage
 
 STAGE_ZH = {"generate": "生成合成文本", "import_extract": "导入+抽取", "derive": "推导", "evaluate:durable_rules": "判定（durable_rules）",
@@ -39,7 +40,7 @@ def median_run(runs: list[dict]) -> dict:
 
 @click.command("bench")
 @click.option("--facts", type=click.IntRange(min=1), default=10_000, show_default=True, help="任务-报告期事实条数（约 250 项 × 4 个季度为一个工作区）")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, help="写 result.json 所用的引擎（auto：有 durable_rules 时用它）；可用的引擎都计时并比对")
+@engine_option("auto", help="写 result.json 所用的引擎（auto：有 durable_rules 时用它）；可用的引擎都计时并比对")
 @click.option("--no-compare", is_flag=True, help="只运行 --engine 指定的引擎（不计时、不比对另一个）")
 @click.option("--workers", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1), show_default=True, help="工作进程数")
 @click.option("--items", type=click.IntRange(min=1), default=250, show_default=True, help="每个工作区的任务和指标数")

@@ -1,7 +1,7 @@
 """One workspace through the pipeline, in memory: import+extract → derive → (evaluate) → classify →
 result.json per period. The same steps as `duban import` and `duban check`, minus the YAML files.
 
-The result dict is built exactly as engine/check.py builds it (same keys, same item_result), with the
+The result dict is built by the same engine/result.build_result as `duban check` (same keys, same item_result), with the
 history of earlier periods carried forward instead of re-judged, so each period is judged once.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..check import RESULT_SCHEMA, item_result, period_label, rule_entry
-from ..classify import summarise
 from ..derive import derive_workspace
 from ..extract import read_progress, read_targets
-from ..facts import Entry, Item, Plan, Progress, Workspace
-from ..import_merge import indicator_target_text
-from ..jsonio import compact_json_bytes, pretty_json_bytes
-from ..rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
-from ..waivers import waiver_report
+from ..facts.workspace import Entry, Item, Plan, Progress, Workspace
+from ..importing.merge import indicator_target_text
+from ..outputs.json import compact_json_bytes, json_bytes
+from ..periods import default_as_of
+from .. import result as contract
+from ..rulebook.ir import Rulebook
+from ..facts.waivers import waiver_report
 from .synth import SynthWorkspace
 
 
@@ -57,23 +57,14 @@ def data_digest(ws: Workspace, period: str) -> str:
 
 def build_result(ws: Workspace, period: str, tp: float, judgements: list, history: list, book: Rulebook, engine: str) -> dict:
     """result.json of one partition; history: earlier periods, oldest first, each (period, {item id: status})."""
-    rows = [item_result(j, period, history, book.params) for j in judgements]
-    return {
-        "schema": RESULT_SCHEMA, "workspace": ws.name, "region": ws.plan.region, "year": ws.plan.year,
-        "period": period, "period_label": period_label(period), "as_of": None, "time_progress": tp,
-        "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
-        "engine": engine, "rules_digest": book.digest, "data_digest": data_digest(ws, period),
-        "rules": [rule_entry(r) for r in book.rules],
-        "history": [p for p, _ in history],
-        "tasks": [r for r in rows if r["kind"] == "task"],
-        "indicators": [r for r in rows if r["kind"] == "indicator"],
-        "waivers": waiver_report([], set(), f"{period}-28"),
-        "summary": {"tasks": summarise(judgements, "task", STATUSES_TASK),
-                    "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR), "waived_findings": 0},
-    }
+    rows = [contract.item_result(j, period, history, book.params) for j in judgements]
+    return contract.build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period, as_of=None,
+                                 time_progress=tp, book=book, engine=engine, data_digest=data_digest(ws, period),
+                                 judgements=judgements, items=rows, history=history,
+                                 waivers=waiver_report([], set(), default_as_of(period)), history_statuses=False)
 
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:
-    """result.json bytes. pretty: exactly what `duban check` writes (the same function, engine/jsonio.py);
-    otherwise the same content compact (json.dumps with separators=(",", ":"), byte for byte)."""
-    return pretty_json_bytes(result) if pretty else compact_json_bytes(result)
+    """result.json bytes. pretty: exactly what `duban check` writes (the same function, engine/outputs/json.py);
+    otherwise the same content compact, through json's C encoder."""
+    return json_bytes(result) if pretty else compact_json_bytes(result)

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..classify import classify
+from ..judge.classify import classify
 from ..errors import EngineError
 from ..evaluate import ENGINES, make_evaluator
 from ..evaluate.durable_adapter import crash_error

@@ -35,6 +35,7 @@ import re
 
 from ..errors import EngineError, InputError
 from ..evaluate.durable_compile import number_text
+from ..evaluate.walk import ConditionVisitor
 from ..rulebook.ir import All, Any_, Leaf, Not, Rule
 
 MISSING_ZEN = "未安装 GoRules ZEN（zen-engine）。它只用于基准测试和测试，不是 duban 运行所需的依赖"
@@ -131,13 +132,23 @@ def leaf_expr(leaf: Leaf, x: str) -> str:
     return f"({x} != null and {x} {_CMP[op]} {const_literal(value)})"
 
 
-def cond_expr(cond, x_of) -> str:
-    if isinstance(cond, Leaf):
+class _Expr(ConditionVisitor[str]):
+    """A condition as one ZEN expression; x_of(field) → the reference the leaf reads."""
+
+    def leaf(self, cond: Leaf, x_of) -> str:
         return leaf_expr(cond, x_of(cond.field))
-    if isinstance(cond, Not):
-        return f"not ({cond_expr(cond.item, x_of)})"
-    joiner = " and " if isinstance(cond, All) else " or "
-    return "(" + joiner.join(cond_expr(c, x_of) for c in cond.items) + ")"
+
+    def not_(self, cond: Not, x_of) -> str:
+        return f"not ({self.visit(cond.item, x_of)})"
+
+    def all_(self, cond: All, x_of) -> str:
+        return "(" + " and ".join(self.visit(c, x_of) for c in cond.items) + ")"
+
+    def any_(self, cond: Any_, x_of) -> str:
+        return "(" + " or ".join(self.visit(c, x_of) for c in cond.items) + ")"
+
+
+cond_expr = _Expr().visit  # cond_expr(cond, x_of) -> str
 
 
 def unary_cell(leaves: list[Leaf]) -> str:

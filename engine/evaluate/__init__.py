@@ -2,7 +2,8 @@
 
 durable_rules is the production engine where it can be installed; it is an sdist only (it compiles C)
 and does not import on Python 3.13+, so `auto` (the default) falls back to the vectorised evaluator,
-whose findings are identical (tests/test_differential.py)."""
+whose findings are identical (tests/test_differential.py). Every engine is an `Evaluator` (walk.py), and every
+pass over a condition tree is a `ConditionVisitor` (walk.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import lru_cache
 
 from ..errors import InputError
 from ..rulebook.ir import Rule
+from .walk import ConditionVisitor, Evaluator  # noqa: F401  (the interface every engine offers)
 
 ENGINES = ("durable_rules", "vectorised")
 ENGINE_CHOICES = ("auto",) + ENGINES
@@ -40,7 +42,7 @@ def resolve_engine(name: str | None) -> tuple[str, str | None]:
     return name, None
 
 
-def make_evaluator(name: str, rules: list[Rule], **options):
+def make_evaluator(name: str, rules: list[Rule], **options) -> Evaluator:
     """options: isolate=False runs durable_rules in this process (for supervised workers only)."""
     name, _ = resolve_engine(name) if name != "plain" else (name, None)
     if name == "durable_rules":

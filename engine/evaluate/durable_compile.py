@@ -16,6 +16,7 @@ from functools import lru_cache
 from ..errors import EngineError
 from ..rulebook.ir import All, Any_, Leaf, Not, Rule
 from .keywords import keyword_matcher
+from .walk import ConditionVisitor
 
 MAX_LEAVES = 48
 CATCH_ALL = "__seen"
@@ -39,14 +40,30 @@ class _Compiler:
 
     def push_not(self, cond, negate=False):
         """Negation normal form over the IR, with the missing-field semantics made explicit."""
-        if isinstance(cond, Not):
-            return self.push_not(cond.item, not negate)
-        if isinstance(cond, (All, Any_)):
-            items = tuple(self.push_not(c, negate) for c in cond.items)
-            return (Any_ if (isinstance(cond, All) == negate) else All)(items)
-        leaf = cond
+        return _PushNot(self).visit(cond, negate)
+
+    def emit(self, cond) -> dict:
+        return _EMIT.visit(cond)
+
+
+class _PushNot(ConditionVisitor):
+    def __init__(self, compiler: _Compiler):
+        self.compiler = compiler
+
+    def not_(self, cond: Not, negate: bool):
+        return self.visit(cond.item, not negate)
+
+    def all_(self, cond: All, negate: bool):
+        items = tuple(self.visit(c, negate) for c in cond.items)
+        return Any_(items) if negate else All(items)
+
+    def any_(self, cond: Any_, negate: bool):
+        items = tuple(self.visit(c, negate) for c in cond.items)
+        return All(items) if negate else Any_(items)
+
+    def leaf(self, leaf: Leaf, negate: bool):
         if leaf.op == "contains":  # computed in Python; 0 when the field is missing or not text
-            return Leaf(self.keyword_field(leaf), "eq", 0 if negate else 1)
+            return Leaf(self.compiler.keyword_field(leaf), "eq", 0 if negate else 1)
         if not negate:
             return leaf
         if leaf.op == "exists":
@@ -61,10 +78,24 @@ class _Compiler:
             return Any_((missing, All(tuple(Leaf(leaf.field, "ne", v) for v in leaf.value))))
         raise ValueError(f"cannot negate {leaf.op}")
 
-    def emit(self, cond) -> dict:
-        if isinstance(cond, (All, Any_)):
-            return _flat("$and" if isinstance(cond, All) else "$or", [self.emit(c) for c in cond.items])
+
+class _Emit(ConditionVisitor[dict]):
+    """A condition in negation normal form (no Not left) as a durable_rules pattern."""
+
+    def all_(self, cond: All) -> dict:
+        return _flat("$and", [self.visit(c) for c in cond.items])
+
+    def any_(self, cond: Any_) -> dict:
+        return _flat("$or", [self.visit(c) for c in cond.items])
+
+    def leaf(self, cond: Leaf) -> dict:
         return emit_leaf(cond)
+
+    def not_(self, cond: Not) -> dict:
+        raise ValueError("negation left after push_not")
+
+
+_EMIT = _Emit()
 
 
 def _flat(op: str, children: list[dict]) -> dict:
@@ -132,9 +163,19 @@ def _flat_any(cond) -> list:
 
 def _alternatives(cond, rule_id: str) -> list:
     """Top-level disjuncts such that no inner `any` has more than MAX_OR_COMPOUND compound children."""
-    if isinstance(cond, Leaf):
+    return _ALTERNATIVES.visit(cond, rule_id)
+
+
+class _Alternatives(ConditionVisitor[list]):
+    """Over a condition in negation normal form."""
+
+    def leaf(self, cond: Leaf, rule_id: str) -> list:
         return [cond]
-    if isinstance(cond, Any_):
+
+    def not_(self, cond: Not, rule_id: str) -> list:
+        raise ValueError("negation left after push_not")
+
+    def any_(self, cond: Any_, rule_id: str) -> list:
         items = _flat_any(cond)
         compound = [c for c in items if not isinstance(c, Leaf) or c.op in ("between", "in")]
         leaves = [c for c in items if isinstance(c, Leaf) and c.op not in ("between", "in")]
@@ -143,15 +184,20 @@ def _alternatives(cond, rule_id: str) -> list:
         step = MAX_LEAVES // 2
         out = [Any_(tuple(leaves[i:i + step])) for i in range(0, len(leaves), step)]
         for child in compound:
-            out.extend(_alternatives(child, rule_id))
+            out.extend(self.visit(child, rule_id))
         return out
-    combos = [()]  # All: the product of its children's alternatives
-    for child in cond.items:
-        options = _alternatives(child, rule_id)
-        combos = [combo + (option,) for combo in combos for option in options]
-        if len(combos) > MAX_ALTERNATIVES:
-            raise EngineError(f"规则「{rule_id}」的条件组合过多，durable_rules 引擎无法可靠处理", hint="请把规则拆成几条，或用 --engine vectorised 运行")
-    return [All(combo) for combo in combos]
+
+    def all_(self, cond: All, rule_id: str) -> list:
+        combos = [()]  # the product of its children's alternatives
+        for child in cond.items:
+            options = self.visit(child, rule_id)
+            combos = [combo + (option,) for combo in combos for option in options]
+            if len(combos) > MAX_ALTERNATIVES:
+                raise EngineError(f"规则「{rule_id}」的条件组合过多，durable_rules 引擎无法可靠处理", hint="请把规则拆成几条，或用 --engine vectorised 运行")
+        return [All(combo) for combo in combos]
+
+
+_ALTERNATIVES = _Alternatives()
 
 
 def compile_rules(rules: list[Rule]) -> dict:

@@ -6,20 +6,31 @@ and obvious; explain.py and the rule examples use it too. `make_evaluator("plain
 
 from __future__ import annotations
 
-from ..rulebook.ir import All, Any_, Leaf, Not, Rule
+from ..rulebook.ir import Leaf, Rule
 from .keywords import contains_any
+from .walk import ConditionVisitor
 
 
-def holds(cond, record: dict) -> bool:
-    if isinstance(cond, Leaf):
+class _Holds(ConditionVisitor[bool]):
+    def leaf(self, cond: Leaf, record: dict) -> bool:
         return leaf_holds(cond, record.get(cond.field))
-    if isinstance(cond, All):
-        return all(holds(c, record) for c in cond.items)
-    if isinstance(cond, Any_):
-        return any(holds(c, record) for c in cond.items)
-    if isinstance(cond, Not):
-        return not holds(cond.item, record)
-    raise TypeError(f"unknown condition {cond!r}")
+
+    def all_(self, cond, record: dict) -> bool:
+        return all(self.visit(c, record) for c in cond.items)
+
+    def any_(self, cond, record: dict) -> bool:
+        return any(self.visit(c, record) for c in cond.items)
+
+    def not_(self, cond, record: dict) -> bool:
+        return not self.visit(cond.item, record)
+
+
+holds = _Holds().visit  # holds(cond, record) -> bool
+
+
+def fires(rule: Rule, record: dict) -> bool:
+    """The rule applies to the record's kind and its condition holds."""
+    return record.get("kind") in rule.applies_to and holds(rule.when, record)
 
 
 def leaf_holds(leaf: Leaf, value) -> bool:
@@ -68,8 +79,4 @@ class PlainEvaluator:
 
     def evaluate(self, records: list[dict]) -> list[list[str]]:
         """For each record, the ids of the rules that fire, in rulebook order."""
-        out = []
-        for record in records:
-            kind = record.get("kind")
-            out.append([r.id for r in self.rules if kind in r.applies_to and holds(r.when, record)])
-        return out
+        return [[r.id for r in self.rules if fires(r, record)] for record in records]

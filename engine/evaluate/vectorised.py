@@ -19,9 +19,10 @@ from operator import is_, is_not
 
 import numpy as np
 
-from ..rulebook.ir import All, Any_, Leaf, Not, Rule
+from ..rulebook.ir import Leaf, Rule
 from .keywords import keyword_matcher
 from .plain import leaf_holds
+from .walk import ConditionVisitor
 
 _NUMERIC = (float, int, bool)
 _NONE = type(None)
@@ -155,6 +156,28 @@ def _leaf(leaf: Leaf, col: Column) -> np.ndarray:
     return np.fromiter((leaf_holds(leaf, v) for v in col.raw), bool, len(col.raw))
 
 
+class _Masks(ConditionVisitor[np.ndarray]):
+    """A condition over whole columns; cache: one mask per distinct leaf, shared by the rules."""
+
+    def leaf(self, cond: Leaf, cols: dict, cache: dict) -> np.ndarray:
+        key = (cond.field, cond.op, cond.value)
+        if key not in cache:
+            cache[key] = _leaf(cond, cols[cond.field])
+        return cache[key]
+
+    def all_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return np.logical_and.reduce([self.visit(c, cols, cache) for c in cond.items])
+
+    def any_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return np.logical_or.reduce([self.visit(c, cols, cache) for c in cond.items])
+
+    def not_(self, cond, cols: dict, cache: dict) -> np.ndarray:
+        return ~self.visit(cond.item, cols, cache)
+
+
+_MASKS = _Masks()
+
+
 class VectorisedEvaluator:
     name = "vectorised"
 
@@ -171,18 +194,7 @@ class VectorisedEvaluator:
         self.unions = {f: keyword_matcher(tuple(sorted({k for kws in ls for k in kws}))) for f, ls in lists.items() if len(ls) > 1}
 
     def _holds(self, cond, cols: dict, cache: dict) -> np.ndarray:
-        if isinstance(cond, Leaf):
-            key = (cond.field, cond.op, cond.value)
-            if key not in cache:
-                cache[key] = _leaf(cond, cols[cond.field])
-            return cache[key]
-        if isinstance(cond, All):
-            return np.logical_and.reduce([self._holds(c, cols, cache) for c in cond.items])
-        if isinstance(cond, Any_):
-            return np.logical_or.reduce([self._holds(c, cols, cache) for c in cond.items])
-        if isinstance(cond, Not):
-            return ~self._holds(cond.item, cols, cache)
-        raise TypeError(f"unknown condition {cond!r}")
+        return _MASKS.visit(cond, cols, cache)
 
     def matrix(self, records: list[dict]) -> np.ndarray:
         """fired[i, j]: rule j fires on record i."""

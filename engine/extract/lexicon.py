@@ -15,7 +15,7 @@ import yaml
 
 from ..library_messages import regex_problem, yaml_problem
 from ..resources import shipped
-from ..yamlio import safe_load_as
+from ..store.yamlio import safe_load_as
 
 from .finders import first_chars, hits, plan  # noqa: F401 - hits is re-exported
 

@@ -8,6 +8,7 @@ is the only comparable figure for the only target of its kind.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from .lexicon import Lexicon
 from .units import convert
@@ -117,6 +118,36 @@ def _under_heading(measures: list[dict], j: int, t: dict, text: str) -> None:
                 m["context"] = t.get("object") or ""
 
 
+class MeasureCandidate(NamedTuple):
+    """A measure that could be a target's actual."""
+
+    score: float
+    sim: float  # name similarity
+    fam: bool  # same (specific) verb family
+    measure: int  # index into the measures
+
+
+class Pair(NamedTuple):
+    """A candidate with the evidence to pair it: sorted best first (score, then the earlier measure)."""
+
+    score: float
+    neg_measure: int
+    target: int
+    measure: int
+    sim: float
+    fam: bool
+    n_cands: int
+
+
+class Pick(NamedTuple):
+    """The measure chosen for a target."""
+
+    measure: int
+    sim: float
+    fam: bool
+    n_cands: int
+
+
 _PRIORITY = {"类型不同": 0, "单位不可换算": 0}
 
 
@@ -189,15 +220,15 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
             dp = m.get("data_period")
             if month and dp and dp.get("end_month") not in (None, month):
                 score -= 0.3
-            cands.append((score, sim, fam, j))
+            cands.append(MeasureCandidate(score, sim, fam, j))
         same_kind = [x for x in quantified if targets[x]["kind"] == t["kind"]]
-        whole = [c for c in cands if not measures[c[3]].get("role")] or cands
-        n_fam = sum(1 for c in whole if c[2])
+        whole = [c for c in cands if not measures[c.measure].get("role")] or cands
+        n_fam = sum(1 for c in whole if c.fam)
         rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
-        finished = [c for c in whole if (rung(lx, measures[c[3]].get("verb")) or 0) >= 4]
-        only_finished = finished[0][3] if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
+        finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
+        only_finished = finished[0].measure if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
             if fam and (sim >= 0.15 or n_fam == 1):
@@ -208,18 +239,18 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
             if not evidence and j == only_finished:
                 evidence = True
             if evidence:
-                pairs.append((score, -j, i, j, sim, fam, len(cands)))
+                pairs.append(Pair(score, -j, i, j, sim, fam, len(cands)))
         if not cands:
             _note(why_not, i, "没有可比的数字")
-        elif not any(p[2] == i for p in pairs):
+        elif not any(p.target == i for p in pairs):
             _note(why_not, i, "有同类数字但对象不明，不取")
     pairs.sort(reverse=True)
-    chosen: dict[int, tuple] = {}
+    chosen: dict[int, Pick] = {}
     used = set()
     for score, _, i, j, sim, fam, n in pairs:
         if i in chosen or j in used:
             continue
-        chosen[i] = (j, sim, fam, n)
+        chosen[i] = Pick(j, sim, fam, n)
         used.add(j)
     return [_result(lx, i, t, measures, chosen.get(i), why_not.get(i, (0, None))[1])
             for i, t in enumerate(targets)]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .lexicon import Lexicon, hits
 from .scan import Scan
 from .periods import _excluded
+
+
+class StageHit(NamedTuple):
+    name: str
+    rank: int
+    percent: float | None  # a construction percent stated with it (主体施工完成60%)
+    start: int
+    end: int  # the end of the stage word, or of its percent
+
 
 PERCENT_WINDOW = 14  # 主体施工完成60%: the percent follows the stage word closely
 
@@ -53,19 +64,19 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
             name, rank = "主体施工", 3  # 完工80% is not finished
         elif rank != 3:
             percent, pq_end = None, end
-        found.append((name, rank, percent, s, pq_end))
+        found.append(StageHit(name, rank, percent, s, pq_end))
     if not found:
         return None
     # a stated construction percent describes the main project (完成总进度92%)
-    with_pct = [h for h in found if h[1] == 3 and h[2] is not None and h[2] < 100]
+    with_pct = [h for h in found if h.rank == 3 and h.percent is not None and h.percent < 100]
     if with_pct:
         best = with_pct[0]
     else:
         # several projects at different stages, in different sentences: no single stage
-        built = {h[1] for h in found if h[1] >= 2}
-        if len(built) >= 2 and len({sc.sentence(h[3])[0] for h in found if h[1] >= 2}) >= 2:
+        built = {h.rank for h in found if h.rank >= 2}
+        if len(built) >= 2 and len({sc.sentence(h.start)[0] for h in found if h.rank >= 2}) >= 2:
             return None
-        best = max(found, key=lambda h: (h[1], -h[3]))
+        best = max(found, key=lambda h: (h.rank, -h.start))
     name, rank, percent, s, e = best
     return {"name": name, "rank": rank, "percent": percent, "quote": None, "span": [s, e]}
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from functools import partial
 from pathlib import Path
 
+from .. import outputs
 from ..errors import InputError
-from ..yamlio import atomic_write_bytes
+from ..store.yamlio import atomic_write_bytes
 from .context import build_context
 from .templates import make_environment
 
@@ -26,12 +28,7 @@ FILE_NAMES = {"md": "memo.md", "docx": "memo.docx", "xlsx": "ledger.xlsx", "html
 OWNED = {"md": (("notices", ".md"), ("leaders", ".md")), "docx": (("notices", ".docx"),)}
 
 
-def parse_formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise InputError(f"未知的输出格式「{'、'.join(unknown) or text}」", field="--format", hint=f"可用：{','.join(FORMATS)}")
-    return list(dict.fromkeys(formats))
+parse_formats = partial(outputs.parse_formats, formats=FORMATS)
 
 
 def parse_date(text: str) -> str:

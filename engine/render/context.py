@@ -11,14 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 
-from ..plan_tasks import group_rows, lead_row
+from ..periods import default_as_of
+from ..facts.plan_tasks import group_rows, lead_row
+from ..statuses import LAGGING, LAGGING_TASKS, ON_TRACK_TASKS, severity_rank, status_class
 from .memo_prose import reason, unclear_reason
 from .names import unique_names
 
-LAGGING = ("严重滞后", "滞后")
-NORMAL = ("已完成", "超时序", "正常")
-RED = ("严重滞后", "滞后", "不达预期")
-YELLOW = ("待核实",)
 REPLY_DAYS = 15  # 督办通知单的反馈期限：报告日期（默认为数据截止日）后 15 天（模板可改写措辞，不改期限）
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML 1.0
 CN_DIGITS = "零一二三四五六七八九"
@@ -44,15 +42,6 @@ def cn_number(n: int) -> str:
 def cn_date(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-def status_class(status: str | None) -> str:
-    """红 / 黄 / 绿, the colour every output uses for a status."""
-    if status in RED:
-        return "red"
-    if status in YELLOW:
-        return "yellow"
-    return "green"
 
 
 @dataclass(frozen=True)
@@ -215,9 +204,8 @@ def _finding(f: dict) -> FindingView:
 
 def _item(raw: dict) -> ItemView:
     findings = [_finding(f) for f in raw.get("findings") or []]
-    rank = {"error": 0, "warn": 1, "info": 2}
     issues = sorted((f for f in findings if f.severity != "info" and (f.status in (raw["status"], None))),
-                    key=lambda f: rank.get(f.severity, 3))
+                    key=lambda f: severity_rank(f.severity, 3))
     units = lambda key: tuple(clean(u) for u in raw.get(key) or [])  # noqa: E731
     raw_names = lambda key: tuple(str(u) for u in raw.get(key) or [])  # noqa: E731
     metrics = raw.get("metrics") or {}
@@ -231,17 +219,17 @@ def _item(raw: dict) -> ItemView:
         coop_units_text="、".join(units("coop_units")), duplicate_of=raw.get("duplicate_of"), also_seqs=(),
         progress_text=clean(raw.get("progress_text")) or "", status=raw["status"],
         status_class=status_class(raw["status"]), status_reason=reason_text,
-        lagging=raw["status"] in LAGGING + ("不达预期",), escalation=(raw.get("escalation") or {}).get("step"),
+        lagging=raw["status"] in LAGGING, escalation=(raw.get("escalation") or {}).get("step"),
         ratio=metrics.get("ratio"), time_progress=metrics.get("time_progress"),
         annual_target_text=clean(raw.get("annual_target_text")),
-        lag_text=clean(reason(raw, issues)) if raw["status"] in RED else "", seqs_text=clean(raw.get("seq")) or raw["id"],
+        lag_text=clean(reason(raw, issues)) if raw["status"] in LAGGING else "", seqs_text=clean(raw.get("seq")) or raw["id"],
         progress_status_text=f"{clean(raw.get('progress_text')) or '未报送'}（{raw['status']}）",
         plain_reason=unclear_reason(reason_text) if reason_text else "",
         findings=tuple(findings), issues=tuple(issues), raw_leaders=raw_names("leaders"), raw_lead_units=raw_names("lead_units"))
 
 
 def fold_duplicates(items: list[ItemView]) -> tuple:
-    """One view per plan task (engine/plan_tasks.py): a task the progress table lists under several 序号 is
+    """One view per plan task (engine/facts/plan_tasks.py): a task the progress table lists under several 序号 is
     named once, by its most urgent row, with every 序号 it was listed under (also_seqs, seqs_text)."""
     out = []
     for rows in group_rows(items, lambda i: i.id, lambda i: i.duplicate_of):
@@ -254,7 +242,7 @@ def fold_duplicates(items: list[ItemView]) -> tuple:
 def counts_of(task_statuses: list[str], indicator_statuses: list[str]) -> Counts:
     t, i = Counter(task_statuses), Counter(indicator_statuses)
     return Counts(
-        tasks_total=len(task_statuses), tasks_normal=sum(t[k] for k in NORMAL), tasks_done=t["已完成"],
+        tasks_total=len(task_statuses), tasks_normal=sum(t[k] for k in ON_TRACK_TASKS), tasks_done=t["已完成"],
         tasks_ahead=t["超时序"], tasks_on_track=t["正常"], tasks_lagging=t["滞后"] + t["严重滞后"],
         tasks_serious=t["严重滞后"], tasks_slow=t["滞后"], tasks_unclear=t["待核实"],
         indicators_total=len(indicator_statuses), indicators_met=i["符合预期"],
@@ -297,9 +285,9 @@ def _leaders(tasks: list[ItemView], files: dict) -> tuple:
     for name in names:  # per plan task, as the memo counts (a task under several 序号 once)
         mine = fold_duplicates([t for t in tasks if name in (t.raw_leaders or t.leaders)])
         out.append(LeaderSummary(name=clean(name), file_stem=stems[name], raw_name=name, tasks=mine,
-                                 lagging=tuple(t for s in LAGGING for t in mine if t.status == s),
+                                 lagging=tuple(t for s in LAGGING_TASKS for t in mine if t.status == s),
                                  unclear=tuple(t for t in mine if t.status == "待核实"),
-                                 normal_count=sum(1 for t in mine if t.status in NORMAL),
+                                 normal_count=sum(1 for t in mine if t.status in ON_TRACK_TASKS),
                                  by_status=dict(Counter(t.status for t in mine))))
     return tuple(out)
 
@@ -310,10 +298,10 @@ def build_context(result: dict, date: str | None = None) -> RenderContext:
 
     tasks = [_item(t) for t in result["tasks"]]
     indicators = [_item(i) for i in result["indicators"]]
-    lagging = [t for t in tasks if t.status in LAGGING]
-    as_of = result.get("as_of") or f"{result['period']}-28"
+    lagging = [t for t in tasks if t.status in LAGGING_TASKS]
+    as_of = result.get("as_of") or default_as_of(result["period"])
     groups = tuple(LagGroup(status=s, title=f"{s}的任务", tasks=fold_duplicates([t for t in lagging if t.status == s]))
-                   for s in LAGGING if any(t.status == s for t in lagging))
+                   for s in LAGGING_TASKS if any(t.status == s for t in lagging))
     provenance = (f"工作区 {result['workspace']} · 报告期 {result['period']} · 数据截至 {as_of} · "
                   f"规则 {result['rules_digest']} · 数据 {result['data_digest']} · 引擎 {result['engine']}")
     statuses = tuple(dict.fromkeys([*result["summary"]["tasks"], *result["summary"]["indicators"]]))
@@ -325,7 +313,7 @@ def build_context(result: dict, date: str | None = None) -> RenderContext:
         title=f"关于{result['year']}年{result['region']}政府工作报告重点任务{result['period_label']}推进情况的报告",
         office=f"{result['region']}人民政府督查室", counts=_counts(result), tasks=tuple(tasks),
         indicators=tuple(indicators), lagging_tasks=tuple(lagging), lagging_groups=groups,
-        normal_tasks=tuple(t for t in tasks if t.status in NORMAL),
+        normal_tasks=tuple(t for t in tasks if t.status in ON_TRACK_TASKS),
         unclear_tasks=tuple(t for t in tasks if t.status == "待核实"),
         missed_indicators=tuple(i for i in indicators if i.status == "不达预期"),
         adjusted_tasks=tuple(t for t in tasks if t.status == "已调整"),

@@ -1,6 +1,6 @@
 """What dashboard.html shows beyond the render context: the rows in the report's own 序号 order, and the chart
 section's numbers (lagging share by responsible unit, by leader, by category; the trend per unit when earlier
-periods were judged). Every number counts plan tasks, as the memo does (engine/plan_tasks.py): a task the
+periods were judged). Every number counts plan tasks, as the memo does (engine/facts/plan_tasks.py): a task the
 progress table lists under two 序号 counts once, with its most urgent row's status; the task table itself
 still shows every row of the report."""
 
@@ -11,8 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..audit.memo_read import cn_number
-from ..plan_tasks import group_rows, lead_row
-from .context import LAGGING, RenderContext
+from ..facts.plan_tasks import group_rows, lead_row
+from ..statuses import LAGGING_TASKS, STATUS_RANK
+from .context import RenderContext
 
 UNCATEGORISED = "未分类"
 MAX_DRAWN = 20  # more groups than this: only those with a lagging task are drawn, the rest are counted
@@ -104,7 +105,7 @@ def _share_chart(key: str, title: str, groups_of, tasks) -> ShareChart:
         for group in groups_of(task):
             counts = bars.setdefault(group, [0, 0, 0])
             counts[0] += 1
-            counts[1] += task.status in LAGGING
+            counts[1] += task.status in LAGGING_TASKS
             counts[2] += task.status == "严重滞后"
     drawn = [ShareBar(g, *c) for g, c in bars.items()]
     drawn.sort(key=lambda b: (-b.share, -b.lagging, b.group))
@@ -140,7 +141,7 @@ def unit_trends(ctx: RenderContext) -> tuple:
         for p in periods:
             judged = [lead_row(seen, lambda s: s) for seen in
                       ([statuses[p][r.id] for r in rows if r.id in statuses[p]] for rows in mine) if seen]
-            points.append(TrendPoint(p, len(judged), sum(s in LAGGING for s in judged)))
+            points.append(TrendPoint(p, len(judged), sum(s in LAGGING_TASKS for s in judged)))
         if any(pt.lagging for pt in points):
             trends.append(UnitTrend(unit, tuple(points)))
     return tuple(trends)
@@ -186,11 +187,6 @@ def footer_facts(ctx: RenderContext) -> str:
     """The technical provenance, for the collapsed footer: clerks read the header, auditors open this."""
     return (f"数据目录 {ctx.workspace} · 报告期 {ctx.period} · 数据截至 {ctx.as_of} · 规则摘要 {ctx.rules_digest} · "
             f"数据摘要 {ctx.data_digest} · 判定引擎 {ctx.engine}")
-
-
-# the sort order of the 状态 column: the most urgent first
-STATUS_RANK = {"严重滞后": 0, "滞后": 1, "不达预期": 1, "待核实": 2, "已调整": 3, "正常": 3, "符合时间节点要求": 3,
-               "超时序": 4, "符合预期": 4, "已完成": 5}
 
 
 def dashboard_extras(ctx: RenderContext) -> dict:

@@ -4,7 +4,7 @@ real date (`--date`) or moves the figure to the next report. The memo audit (A-M
 
 from __future__ import annotations
 
-from ..audit.checks_dates import later_periods
+from ..audit.checks.dates import later_periods
 
 
 def date_warnings(result: dict, date: str | None = None) -> list[str]:

@@ -1,5 +1,5 @@
 """The memo's words, written once: every sentence of memo.md, memo.html and memo.docx comes from here, and
-the memo audit (engine/audit/memo.py) reads counts with the same phrases.
+the memo audit (engine/audit/checks/memo.py) reads counts with the same phrases.
 
 - `reason()`: why a task lags, the way an office writes it (规上工业战略性新兴产业产值增速5.7%，低于年度目标
   9.3个百分点) — from the figures that decided, never repeating a figure in quotes; the quoted evidence stays
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 # the phrase the memo prints after each count, the statuses it counts (None: all plan tasks); the audit's
-# count reader (engine/audit/memo.py TASK_KEYS) takes these phrases as its first keywords
+# count reader (engine/audit/checks/memo.py TASK_KEYS) takes these phrases as its first keywords
 TASK_PHRASES = (
     ("total", "项重点工作任务中", None),
     ("normal", "项正常推进", ("正常", "超时序", "已完成")),

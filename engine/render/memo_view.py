@@ -1,20 +1,19 @@
-"""The memo as the office prints it: plan tasks (each listed once, engine/plan_tasks.py), counts taken from
+"""The memo as the office prints it: plan tasks (each listed once, engine/facts/plan_tasks.py), counts taken from
 the same lists the annexes print, the annexes in the office's format, and the sentences (memo_prose.py).
 
 附件1 主要指标完成情况 / 附件2 推进较为滞后的任务 / 附件3 正常推进的任务 / 附件4 需进一步核实的任务:
 each a four- or five-column table (序号, 目标任务, 完成情况, 牵头责任单位[, 责任领导]). ANNEXES is the
 one column definition: memo.md / memo.html read it through `memo.annexes`, and
-templates/build_docx_templates.py builds memo.docx's tables (landscape sections) from it."""
+engine/render/docx_build.py builds memo.docx's tables (landscape sections) from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..statuses import LAGGING_TASKS as LAGGING  # the memo's 未实现依时序推进: tasks 严重滞后, 滞后
+from ..statuses import ON_TRACK_TASKS as NORMAL
 from . import memo_prose as prose
 from .context import Counts, ItemView, LagGroup, cn_date, counts_of, fold_duplicates
-
-LAGGING = ("严重滞后", "滞后")
-NORMAL = ("已完成", "超时序", "正常")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..statuses import LAGGING_TASKS
+
 MAX_BYTES = 150  # UTF-8 bytes of the stem: 50 Chinese characters, well under every file system's 255
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -39,7 +41,7 @@ def unique_names(names: list[str]) -> dict[str, str]:
     return out
 
 
-NOTICE_STATUSES = ("严重滞后", "滞后")  # a lead unit with a task in one of these gets a 督办通知单
+NOTICE_STATUSES = LAGGING_TASKS  # a lead unit with a task in one of these gets a 督办通知单
 
 
 def output_file_names(result: dict) -> dict:

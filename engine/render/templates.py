@@ -12,6 +12,7 @@ from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
+from ..values import evidence_value as value_text
 from ..errors import InputError
 from ..library_messages import template_problem
 from .context import cn_number
@@ -33,15 +34,6 @@ def sentence(text) -> str:
     """Ends a clause with 。 unless it already ends with punctuation, so "text + reason" reads as prose."""
     text = (text or "").rstrip()
     return text if not text or text[-1] in "。！？；.!?;" else text + "。"
-
-
-def value_text(value) -> str:
-    """Evidence values for people: 是/否 rather than True/False, at most four significant digits."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _autoescape(name: str | None) -> bool:
@@ -92,7 +84,7 @@ def find_file(name: str, workspace_dir: Path | None) -> Path:
     for d in template_dirs(workspace_dir):
         if (d / name).is_file():
             return d / name
-    raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 templates/build_docx_templates.py 重新生成")
+    raise InputError(f"找不到模板 {name}", file=str(SHIPPED / name), hint="运行 python -m engine.render.docx_build 重新生成")
 
 
 def template_error(exc: TemplateError, name: str) -> InputError:

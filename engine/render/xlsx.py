@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..rulebook.ir import SEVERITY_ZH
+from ..statuses import SEVERITY_ZH
 from .context import RenderContext
 from .repro import as_of_time, normalise_zip
 

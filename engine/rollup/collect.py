@@ -12,9 +12,8 @@ from pathlib import Path
 from .. import __version__
 from ..check import METRIC_FIELDS, data_digest
 from ..errors import InputError
-from ..render.context import status_class
+from ..statuses import LAGGING, status_class
 
-LAGGING = ("滞后", "严重滞后", "不达预期")
 NUMERIC_METRICS = [m for m in METRIC_FIELDS if m not in ("stage", "target_kind", "direction")]
 
 

@@ -39,9 +39,9 @@ def judge_workspace(jobs: list[Job], rules_dir, engine: str, digest: str | None 
     """The rows of each job (all of one workspace, in period order), with the engine notice."""
     from ..check import check_loaded
     from ..errors import InputError
-    from ..facts import load_workspace
-    from ..lock import workspace_lock
-    from ..waivers import load_waivers
+    from ..facts.workspace import load_workspace
+    from ..store.lock import workspace_lock
+    from ..facts.waivers import load_waivers
 
     book, evaluator, notice = rulebook_for(rules_dir, engine, digest)
     path = jobs[0].path

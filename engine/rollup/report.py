@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from ..render.context import status_class
+from ..periods import default_as_of
+from ..statuses import status_class
 from ..render.repro import as_of_time, normalise_zip
 from ..render.templates import make_environment, render_template
 from ..render.xlsx import named_styles, put, sheet
@@ -25,7 +26,7 @@ STREAK_HEADERS = ["区县", "工作区", "责任单位", "当前连续滞后期�
 
 def _latest_as_of(runs: pd.DataFrame) -> str:
     dates = [d for d in runs["as_of"] if isinstance(d, str) and d]
-    return max(dates) if dates else f"{runs['period'].max()}-28"
+    return max(dates) if dates else default_as_of(runs["period"].max())
 
 
 def _status_of(column: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..rulebook.ir import STATUSES_INDICATOR, STATUSES_TASK
+from ..statuses import STATUSES_INDICATOR, STATUSES_TASK
 
 
 def district_status(runs: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:

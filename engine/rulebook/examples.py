@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evaluate.plain import holds
+from ..evaluate.plain import fires
 from .fields import FIELDS
 from .hints import show
 from .ir import STATUSES_INDICATOR, STATUSES_TASK, Rulebook
@@ -37,7 +37,7 @@ def run_examples(book: Rulebook, text: bool = True) -> list[ExampleOutcome]:
     for rule in book.rules:
         for ex in rule.examples:
             record = {k: v for k, v in ex.fact.items() if v is not None}
-            fired = record.get("kind") in rule.applies_to and holds(rule.when, record)
+            fired = fires(rule, record)
             out.append(ExampleOutcome(rule.id, ex.name, ex.expect, fired))
     if text:
         out.extend(run_text_examples(book))
@@ -84,7 +84,7 @@ def coverage_lines(book: Rulebook, outcomes: list[ExampleOutcome]) -> list[str]:
         facts_by_rule.setdefault(o.rule_id, []).append(examples[(o.rule_id, o.example)].fact)
     uses: dict[tuple[str, str], list[str]] = {}  # (param, field) -> rule ids
     for rule in book.rules:
-        for field, op, pname in getattr(rule, "param_refs", ()):
+        for field, op, pname in rule.param_refs:
             value = book.params.get(pname)
             if op in BOUNDARY_OPS and isinstance(value, (int, float)) and not isinstance(value, bool):
                 uses.setdefault((pname, field), []).append(rule.id)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..values import yaml_value as show  # noqa: F401  (loaders import it from here)
+
 FULLWIDTH = {
     "：": "全角冒号「：」", "，": "全角逗号「，」", "；": "全角分号「；」",
     "（": "全角括号「（」", "）": "全角括号「）」", "｛": "全角花括号「｛」", "｝": "全角花括号「｝」",
@@ -22,8 +24,9 @@ YAML11_BOOLS = ("yes", "no", "on", "off", "y", "n")
 ZH_BOOLS = {"是": True, "否": False}
 
 
-def suggest(word, options) -> str | None:
-    guess = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.5)
+def suggest(word, options, cutoff: float = 0.5) -> str | None:
+    """是否想写「…」？ with the closest option, or None: the one place a misspelt name gets its hint."""
+    guess = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=cutoff)
     return f"是否想写「{guess[0]}」？" if guess else None
 
 
@@ -76,21 +79,6 @@ def bool_hint(raw) -> str | None:
 
 def wrapped_in_quotes(text: str) -> bool:
     return len(text) >= 2 and text[0] in "“‘＂" and text[-1] in "”’＂"
-
-
-def show(value) -> str:
-    """A value as the clerk would have typed it in YAML."""
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
-    return str(value)
 
 
 _YAML_ZH = {

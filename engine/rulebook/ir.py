@@ -16,10 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 OPS = ("eq", "ne", "lt", "le", "gt", "ge", "between", "in", "contains", "exists")
-STATUSES_TASK = ("已完成", "超时序", "正常", "滞后", "严重滞后", "待核实", "已调整")  # 已调整: an approved change
-STATUSES_INDICATOR = ("符合预期", "符合时间节点要求", "不达预期", "待核实")
-SEVERITIES = ("error", "warn", "info")
-SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+from ..statuses import SEVERITIES, SEVERITY_ZH, STATUSES_INDICATOR, STATUSES_TASK  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -81,6 +78,7 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     file: str | None = None
     line: int | None = None
+    param_refs: tuple = ()  # ((field, op, param), …): the parameters the condition uses, for examples coverage
 
     def fields(self) -> list[str]:
         seen = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Collector, InputError, Problem, RuleError
 from ..resources import shipped
-from ..yamlio import load_yaml_text, where
+from ..store.yamlio import load_yaml_text, where
 from .fact_check import ExprError, contradictions, looks_like_expr, param_expr
 from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .hints import fullwidth_hint, key_hint, refine_yaml_problem, show, suggest

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..yamlio import LocDict, LocList, where
+from ..store.yamlio import LocDict, LocList, where
 from .fields import ALIASES, FIELDS, TYPE_ZH, resolve_field
 from .hints import ZH_BOOLS, bool_hint, fullwidth_hint, key_hint, number_hint, show, suggest, wrapped_in_quotes
 from .ir import OPS, All, Any_, Leaf, Not

@@ -11,8 +11,8 @@ import difflib
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
-from ..input_gate import MAX_RULE_BYTES
-from ..yamlio import LocDict, load_yaml_text, read_text, where
+from ..store.input_gate import MAX_RULE_BYTES
+from ..store.yamlio import LocDict, load_yaml_text, read_text, where
 from .hints import number_hint, show, suggest
 from .ir import STATUSES_INDICATOR, STATUSES_TASK
 from .load_conditions import is_num, item_where

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import Problem, RuleError
 from ..library_messages import broken_file
-from ..yamlio import atomic_write_bytes, atomic_write_text, dump_roundtrip, load_yaml_text, roundtrip_yaml
+from ..store.yamlio import atomic_write_bytes, atomic_write_text, dump_roundtrip, load_yaml_text, roundtrip_yaml
 from .hints import ZH_BOOLS, bool_hint, number_hint, show, suggest
 from .load_params import read_source
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..yamlio import LocDict
+from ..store.yamlio import LocDict
 from .fields import FIELDS, resolve_field
 
 ANY = ("", "-", "—", "－", "任意", "不限")

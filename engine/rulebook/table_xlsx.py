@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Problem, RuleError
-from ..yamlio import atomic_write_text, dump_roundtrip, load_roundtrip, load_yaml_text
+from ..store.yamlio import atomic_write_text, dump_roundtrip, load_roundtrip, load_yaml_text
 from .hints import show, suggest
 from .ir import SEVERITY_ZH, STATUSES_INDICATOR, STATUSES_TASK
 from .params_xlsx import add_notes, new_workbook, open_workbook, save_workbook, set_cell

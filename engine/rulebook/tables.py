@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Collector, InputError, RuleError
-from ..yamlio import LocDict, where
+from ..store.yamlio import LocDict, where
 from .fields import resolve_field
 from .hints import key_hint, show
 from .ir import All, Not

@@ -43,7 +43,7 @@ class TextExample:
 
 def read_text_example(reader, node, at, kinds, name) -> TextExample | None:
     """Checked like every other key of a rule file: every mistake reported with its line:col (reader.err)."""
-    from ..yamlio import where
+    from ..store.yamlio import where
 
     ok = True
     for key in node:
@@ -88,10 +88,10 @@ def read_text_example(reader, node, at, kinds, name) -> TextExample | None:
 def judge_text(book, task: str, progress: str, period: str, kind: str = "task", evaluator=None):
     """One item through the pipeline `duban check` runs: the Judgement (status, findings)."""
     from .. import extract
-    from ..classify import classify
+    from ..judge.classify import classify
     from ..derive import derive_item, time_progress
     from ..evaluate.plain import PlainEvaluator
-    from ..facts import Entry, Item
+    from ..facts.workspace import Entry, Item
 
     item = Item(id="T1" if kind == "task" else "I1", kind=kind, text=task, seq="1", targets=extract.read_targets(task))
     reading = extract.read_progress(progress, period)

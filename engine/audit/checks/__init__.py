@@ -1,0 +1,1 @@
+"""The audit's checks, one module per group (completeness, consistency, dates, numbers, text, memo); each registers its checks with @check when imported (engine/audit/__init__.py imports them in order)."""

@@ -1,0 +1,1 @@
+"""`duban import`: tables (csv_xlsx, docx → tables) → headers, columns, rows → join with the plan → merge into the workspace, remembering what the importer wrote (state) and saying what changed (diff)."""

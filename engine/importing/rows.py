@@ -1,0 +1,177 @@
+"""Turn a SourceTable's rows (under a recognised header) into row records.
+
+Handles what real tables do: category rows ("一、推动高质量发展要有新作为" alone on a row, or merged
+across it), blank category cells to fill down, 序号 printed inside the text ("1、地区生产总值…"),
+several units or leaders in one cell, and names typed with spaces ("钟  涛").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .columns import split_named_target, with_unit
+from .headers import PROGRESS_FIELDS, HeaderMap
+from .tables import SourceTable
+
+CATEGORY_RE = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*\S")
+LEADING_SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[、.．]\s*(?=\S)")
+_SPLIT_RE = re.compile(r"[；;、，,\n/]+")
+
+
+@dataclass
+class RowRecord:
+    ref: str  # "附件2第5行" — for messages
+    text: str = ""
+    seq: str | None = None
+    category: str | None = None
+    name: str | None = None
+    annual_target: str | None = None
+    leaders: list[str] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
+    coop_units: list[str] = field(default_factory=list)
+    progress: str | None = None
+    note: str | None = None
+
+
+_BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
+# an indicator named as a level in %, not a growth: 城镇调查失业率（%）, 森林覆盖率, 研发投入占比
+_LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数")
+
+
+def growth_sentence(cell: str) -> str:
+    """A growth column's cell as the report would write it: "-3.4" → 同比下降3.4%, "5.1" → 同比增长5.1%."""
+    value = unicodedata.normalize("NFKC", cell).strip().rstrip("%")
+    if _BARE.match(value):
+        return f"同比下降{value.lstrip('-')}%" if value.startswith("-") else f"同比增长{value.lstrip('+')}%"
+    return cell if re.match(r"^(同比|比上年|增长|下降)", cell) else f"同比增长{cell}"
+
+
+def report_text(progress: str, growth: str, problems: str, unit: str) -> str | None:
+    """One progress text from the report's columns: the progress (a bare figure gets the row's unit), the
+    growth column as a sentence, and 存在问题 — where many reports say why a task lags. 下步打算 is not
+    judged: it says what will be done, not what was."""
+    parts = []
+    progress = progress.strip()
+    if progress not in _EMPTY:
+        parts.append(f"{progress}{unit}" if (growth or problems) and _BARE.match(progress) and unit not in _EMPTY else progress)
+    if growth.strip() not in _EMPTY:
+        parts.append(growth_sentence(growth.strip()))
+    if problems.strip() not in _EMPTY:
+        parts.append(f"存在问题：{problems.strip()}")
+    if not parts:
+        return progress or None
+    return "".join(p if p.endswith(("。", "；", ";", ".")) or n == len(parts) - 1 else f"{p}。"
+                   for n, p in enumerate(parts)) if len(parts) > 1 else parts[0]
+
+
+def split_names(cell: str) -> list[str]:
+    """Split a cell holding several units or leaders, never inside brackets: 区城管局（区整违办） stays one."""
+    cell = unicodedata.normalize("NFC", cell or "").strip()
+    if not cell or cell in ("/", "／", "-", "—", "无"):
+        return []
+    parts, depth, current = [], 0, []
+    for ch in cell:
+        if ch in "（(【[":
+            depth += 1
+        elif ch in "）)】]":
+            depth = max(0, depth - 1)
+        if depth == 0 and _SPLIT_RE.match(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    # Chinese names and unit names carry no meaningful spaces: "钟  涛" → "钟涛"
+    cleaned = [re.sub(r"[\s\u3000]+", "", p) for p in parts]
+    out = []
+    for name in cleaned:
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def clean_text(cell: str) -> str:
+    """Verbatim text: only the ends are trimmed; a line break inside the prose stays (it is in the source)."""
+    return (cell or "").strip()
+
+
+def heading_text(cell: str) -> str:
+    """Headings and categories ("一、\n推动高质量发展…") read as one line."""
+    return "".join(line.strip() for line in (cell or "").splitlines() if line.strip())
+
+
+def is_category_row(row: list[str], header: HeaderMap) -> str | None:
+    values = [c.strip() for c in row if c and c.strip()]
+    if not values:
+        return None
+    distinct = set(values)
+    if len(distinct) == 1:
+        only = heading_text(values[0])
+        text_col = header.columns.get("text", header.columns.get("name"))
+        # one text merged across the row, or a heading like "一、…" alone outside the text column
+        # a CSV row may be shorter than its header (ragged rows): a missing text cell counts as empty
+        text_cell = row[text_col] if text_col is not None and text_col < len(row) else ""
+        if len(values) > 1 or CATEGORY_RE.match(only) or (text_col is not None and text_cell.strip() == ""):
+            return only
+    return None
+
+
+def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord], list[str]]:
+    """Records for every data row, plus notes on rows skipped and why."""
+    cols = header.columns
+    records, notes = [], []
+    category = None
+
+    def cell(row, name):
+        index = cols.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    for index in range(header.row + 1, len(table.rows)):
+        row = table.rows[index]
+        if not any((c or "").strip() for c in row):
+            continue
+        heading = is_category_row(row, header)
+        if heading:
+            category = heading
+            continue
+        if [normalise(c) for c in row] == [normalise(c) for c in table.rows[header.row]]:
+            continue  # header repeated on a new page
+        raw_category = heading_text(cell(row, "category"))
+        if raw_category:
+            category = raw_category
+        text = clean_text(cell(row, "text"))
+        name = clean_text(cell(row, "name")) or None
+        seq = heading_text(cell(row, "seq")) or None
+        match = LEADING_SEQ_RE.match(text)
+        if match and "seq" not in cols:
+            seq, text = match.group(1), text[match.end():]
+        if not text and not name:
+            notes.append(f"{table.ref(index)}：没有任务或指标文字，已跳过")
+            continue
+        annual = clean_text(cell(row, "annual_target")) or None
+        if header.name_holds_target and name:  # "地区生产总值增长6%左右" names the indicator and states its target
+            name, named_target = split_named_target(name)
+            annual = annual or named_target
+        unit = cell(row, "unit").strip()
+        if (name and "growth" in cols and annual and _BARE.match(annual.strip()) and unit in ("%", "％")
+                and not _LEVEL_NAME.search(name)):
+            annual = f"增长{annual.strip()}%"  # 地区生产总值 | % | 6 beside a growth column: the target is a growth
+        if name:  # a 单位 column: the unit goes where Fuling's tables write it, 地区生产总值增速（%）
+            name = with_unit(name, unit)
+        records.append(RowRecord(
+            ref=table.ref(index), text=text or name, seq=seq, category=category, name=name,
+            annual_target=annual,
+            leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
+            coop_units=split_names(cell(row, "coop_units")),
+            progress=(report_text(clean_text(cell(row, "progress")), cell(row, "growth"), cell(row, "problems"), unit)
+                      if set(PROGRESS_FIELDS) & cols.keys() else None),
+            note=clean_text(cell(row, "note")) or None,
+        ))
+    return records, notes
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))

@@ -1,0 +1,163 @@
+"""The result model, defined once: a Finding (what a rule or an audit check found), the Judgement of one item,
+the item's dict in result.json (item_result) and the whole result.json (build_result). `duban check`, the
+bench's in-memory partitions and the audit (through run_check) all build their result here, so the JSON
+contract (docs/interfaces.md, schema duban/result@1) has one author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .judge.history import escalation
+from .periods import period_label
+from .statuses import STATUSES_INDICATOR, STATUSES_TASK
+
+if TYPE_CHECKING:
+    from .derive import Derived
+    from .rulebook.ir import Rulebook
+
+RESULT_SCHEMA = "duban/result@1"
+KIND_ZH = {"task": "任务", "indicator": "指标", "memo": "报告"}
+METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual", "growth_target", "growth_shortfall",
+                 "limit_excess", "stage", "data_end_month", "target_kind", "direction")
+
+
+@dataclass
+class Finding:
+    """What a rule (R-…) or an audit check (A-…) found.
+
+    A rule finding sits inside its item in result.json, so it has no `target`; it carries the rule's title,
+    version, the status and escalation it asks for, the evidence, and the waiver that exempts it. An audit
+    finding names its `target` (task / indicator / memo line), quotes the words and suggests a fix. The
+    positional order (id, severity, target, quote, message, suggestion, core) is the audit checks' call form.
+    """
+
+    rule: str  # rule id, or audit check id (also readable as `.check`)
+    severity: str  # error / warn / info
+    target: dict | None = None  # audit: {"kind": task|indicator|memo, "id", "seq", …}; None for a rule finding
+    quote: str = ""
+    message: str = ""
+    suggestion: str = ""
+    core: str = field(default="", compare=False, repr=False)  # audit: matched text ± 6 chars, to spot one defect twice
+    title: str = ""
+    version: int | None = None
+    status: str | None = None
+    escalation: str | None = None
+    evidence: dict = field(default_factory=dict)
+    waived: dict | None = None  # the waiver that exempts this finding (shown, counted, not deciding)
+
+    @property
+    def check(self) -> str:
+        return self.rule
+
+    def to_dict(self) -> dict:
+        """result.json's finding (a rule finding) or audit.json's (an audit finding, which has a target)."""
+        if self.target is not None:
+            return {"check": self.rule, "severity": self.severity, "target": dict(self.target), "quote": self.quote,
+                    "message": self.message, "suggestion": self.suggestion}
+        out = {"rule": self.rule, "title": self.title, "rule_version": self.version, "severity": self.severity,
+               "status": self.status, "escalation": self.escalation, "message": self.message, "evidence": self.evidence}
+        if self.waived:
+            out["waived"] = self.waived
+        return out
+
+    def label(self) -> str:
+        """An audit finding's 目标 as shown on the terminal: 任务 T022（序号13）, 报告 memo.md:12."""
+        t = self.target or {}
+        name = f"{KIND_ZH.get(t.get('kind'), t.get('kind'))} {t.get('id')}"
+        if t.get("kind") != "memo" and t.get("seq"):
+            name += f"（序号{t['seq']}）"
+        return name
+
+
+@dataclass
+class Judgement:
+    """One item's judgement: exactly one status, why, the escalation step, and every finding."""
+
+    derived: Derived
+    status: str
+    status_reason: str
+    escalation: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def summarise(judgements: list[Judgement], kind: str, statuses: tuple[str, ...]) -> dict:
+    counts = {s: 0 for s in statuses}
+    for j in judgements:
+        if j.derived.item.kind == kind:
+            counts[j.status] = counts.get(j.status, 0) + 1
+    return counts
+
+
+def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
+    item, entry, record = j.derived.item, j.derived.entry, j.derived.record
+    out = {
+        "id": item.id,
+        "seq": (entry.source_seq if entry and entry.source_seq else item.seq),
+        "kind": item.kind,
+        "category": item.category,
+        "text": item.text,
+        "leaders": item.leaders,
+        "lead_units": item.lead_units,
+        "coop_units": item.coop_units,
+        "duplicate_of": item.duplicate_of,
+        "progress_text": entry.text if entry else None,
+        "reported_status": entry.reported_status if entry else None,
+        "status": j.status,
+        "status_reason": j.status_reason,
+        "escalation": escalation(item.id, j.status, j.escalation, period, history, params),
+        "targets": [{k: t.get(k) for k in ("quote", "quantity", "unit", "kind", "direction")} for t in item.targets],
+        "metrics": {k: record[k] for k in METRIC_FIELDS if k in record},
+        "findings": [f.to_dict() for f in j.findings],
+    }
+    if item.kind == "indicator":
+        out["name"] = item.name or item.text
+        out["annual_target_text"] = item.annual_target_text
+    return out
+
+
+def rule_entry(rule) -> dict:
+    """A rule as result.json lists it; a decision-table row also names its table and row (docs/rules.md §1.3)."""
+    entry = {"id": rule.id, "title": rule.title, "version": rule.version}
+    row = getattr(rule, "table_row", None)
+    if row is not None:
+        entry["table"] = {"name": row.table, "row": row.number}
+    return entry
+
+
+def build_result(*, workspace: str, region: str, year: int, period: str, as_of: str | None, time_progress: float,
+                 book: Rulebook, engine: str, data_digest: str, judgements: list[Judgement], items: list[dict],
+                 history: list, waivers: dict, history_statuses: bool = True) -> dict:
+    """result.json of one workspace-period, keys in contract order. items: item_result of each judgement;
+    history: earlier periods, oldest first, each (period, {item id: status}); history_statuses: also carry each
+    earlier period's statuses (duban check does, so the dashboard draws trends; the bench partitions do not)."""
+    result = {
+        "schema": RESULT_SCHEMA,
+        "workspace": workspace,
+        "region": region,
+        "year": year,
+        "period": period,
+        "period_label": period_label(period),
+        "as_of": as_of,
+        "time_progress": time_progress,
+        "time_progress_method": (book.params.get("time_progress") or {}).get("method", "months"),
+        "engine": engine,
+        "rules_digest": book.digest,
+        "data_digest": data_digest,
+        "rules": [rule_entry(r) for r in book.rules],
+        "history": [p for p, _ in history],
+    }
+    if history_statuses:
+        result["history_statuses"] = {p: statuses for p, statuses in history}
+    result.update({
+        "tasks": [r for r in items if r["kind"] == "task"],
+        "indicators": [r for r in items if r["kind"] == "indicator"],
+        "waivers": waivers,
+        "summary": {
+            "tasks": summarise(judgements, "task", STATUSES_TASK),
+            "indicators": summarise(judgements, "indicator", STATUSES_INDICATOR),
+            "waived_findings": sum(1 for j in judgements for f in j.findings if f.waived),
+        },
+    })
+    return result
