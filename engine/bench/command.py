@@ -48,7 +48,7 @@ def median_run(runs: list[dict]) -> dict:
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True, help="重复次数，报告中位数")
 @click.option("--out", type=click.Path(file_okay=False), help="保留 result.json 的目录（默认写到临时目录后删除）")
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False), help="规则目录（默认随附 rules/）")
-@click.option("--pretty-json", is_flag=True, help="result.json 按 duban check 的格式（缩进）写出；默认紧凑格式（内容相同，快约 4 倍）")
+@click.option("--pretty-json", is_flag=True, help="result.json 按 duban check 的格式（缩进）写出；默认紧凑格式（内容相同）")
 @click.option("--peer", type=click.Choice(PEERS), help="另外计时一个同行规则引擎（zen：ZEN 决策表引擎，仅测试依赖中有），并与参照求值器比对判定结果")
 @click.option("--sweep", help="依次运行几个规模（如 1e3,1e4,1e5），输出每条事实各阶段的 CPU 耗时和峰值内存")
 @click.option("--district", is_flag=True, help="另外计时：一个 300 项任务的区县，duban check 输出全部默认格式")
