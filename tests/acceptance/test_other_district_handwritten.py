@@ -12,12 +12,13 @@ recall of officially lagging 100%, officially-normal flagged ≤ 10%, 待核实 
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
 
 from tests.conftest import run_cli
+
+from .district import import_and_eval
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -81,18 +82,12 @@ def _workbook(path):
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     root = tmp_path_factory.mktemp("county")
-    book, key, ws, out = root / "某县上半年推进情况.xlsx", root / "labels.csv", root / "county-2024", root / "out"
+    book = root / "某县上半年推进情况.xlsx"
     _workbook(book)
-    with key.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["seq", "official"])
-        writer.writerows([n, official] for n, (_, _, official) in enumerate(TASKS, start=1))
-    imported = run_cli("import", book, "--into", ws, "--region", "某县", "--year", "2024", "--period", "2024-06")
-    assert imported.returncode == 0, imported.stderr
-    evaluated = run_cli("eval", ws, "--period", "2024-06", "--key", key, "--out", out)
-    assert evaluated.returncode == 0, evaluated.stderr
+    imported, ev, ws, out = import_and_eval(root, book, [official for *_, official in TASKS],
+                                            region="某县", year="2024", period="2024-06")
     result = json.loads((out / "result.json").read_text(encoding="utf-8")) if (out / "result.json").exists() else None
-    return imported, json.loads((out / "eval.json").read_text(encoding="utf-8")), result, ws
+    return imported, ev, result, ws
 
 
 def test_no_table_is_skipped_and_merged_leaders_reach_every_task(county):

@@ -8,12 +8,13 @@ supervision office would write for them. Run through the README's import and `du
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
 
 from tests.conftest import run_cli
+
+from .district import import_and_eval
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -73,20 +74,13 @@ def _workbook(path):
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
     root = tmp_path_factory.mktemp("district")
-    book, key, ws, out = root / "某区1-10月推进情况.xlsx", root / "labels.csv", root / "district-2025", root / "out"
+    book = root / "某区1-10月推进情况.xlsx"
     _workbook(book)
-    with key.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["seq", "official"])
-        writer.writerows([n, official] for n, (*_, official) in enumerate(TASKS, start=1))
-    imported = run_cli("import", book, "--into", ws, "--region", "某区", "--year", "2025", "--period", "2025-10")
-    assert imported.returncode == 0, imported.stderr
-    evaluated = run_cli("eval", ws, "--period", "2025-10", "--key", key, "--out", out)
-    assert evaluated.returncode == 0, evaluated.stderr
+    imported, ev, ws, _ = import_and_eval(root, book, [official for *_, official in TASKS],
+                                          region="某区", year="2025", period="2025-10")
     checked = run_cli("check", ws, "--period", "2025-10", "--out", root / "check", "--format", "json")
     assert checked.returncode == 0, checked.stderr
-    result = json.loads((root / "check" / "result.json").read_text(encoding="utf-8"))
-    return imported, json.loads((out / "eval.json").read_text(encoding="utf-8")), result
+    return imported, ev, json.loads((root / "check" / "result.json").read_text(encoding="utf-8"))
 
 
 def test_every_column_is_read_or_said_why_not(district):
