@@ -120,7 +120,7 @@ def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
 def rule_entry(rule) -> dict:
     """A rule as result.json lists it; a decision-table row also names its table and row (docs/rules.md §1.3)."""
     entry = {"id": rule.id, "title": rule.title, "version": rule.version}
-    row = getattr(rule, "table_row", None)
+    row = rule.table_row
     if row is not None:
         entry["table"] = {"name": row.table, "row": row.number}
     return entry

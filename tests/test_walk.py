@@ -57,8 +57,21 @@ def test_negation_normal_form_has_no_not():
             seen.append("any")
             [self.visit(i) for i in c.items]
 
+        def not_(self, c):
+            seen.append("not")
+            self.visit(c.item)
+
     Kinds().visit(nnf)
     assert "not" not in seen and seen[0] == "all"  # not(any) → all
+
+
+def test_a_visitor_missing_a_kind_of_node_cannot_be_made():
+    class LeavesOnly(ConditionVisitor):
+        def leaf(self, c):
+            return c.field
+
+    with pytest.raises(TypeError, match="not_"):
+        LeavesOnly()
 
 
 def test_engines_are_evaluators_and_unknown_nodes_are_refused():

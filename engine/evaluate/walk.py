@@ -12,6 +12,7 @@ rulebook order.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from ..rulebook.ir import All, Any_, Leaf, Not, Rule
@@ -20,8 +21,9 @@ T = TypeVar("T")
 _METHOD = {Leaf: "leaf", All: "all_", Any_: "any_", Not: "not_"}
 
 
-class ConditionVisitor(Generic[T]):
-    """Subclasses implement leaf / all_ / any_ / not_; extra positional arguments are passed through."""
+class ConditionVisitor(ABC, Generic[T]):
+    """Subclasses implement leaf / all_ / any_ / not_ (a visitor missing one cannot be made); extra positional
+    arguments are passed through."""
 
     def visit(self, cond, *args) -> T:
         method = _METHOD.get(type(cond))
@@ -29,17 +31,21 @@ class ConditionVisitor(Generic[T]):
             raise TypeError(f"unknown condition {cond!r}")
         return getattr(self, method)(cond, *args)
 
+    @abstractmethod
     def leaf(self, cond: Leaf, *args) -> T:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def all_(self, cond: All, *args) -> T:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def any_(self, cond: Any_, *args) -> T:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def not_(self, cond: Not, *args) -> T:
-        raise NotImplementedError
+        ...
 
 
 @runtime_checkable

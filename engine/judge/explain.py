@@ -103,7 +103,7 @@ def explain(run: CheckRun, ref: str) -> dict:
 def table_row(rule, record: dict, params: dict) -> dict | None:
     """For a decision-table row (rulebook/tables.py): the table, the row number and each cell with the value
     compared — the trace a decision-table engine gives. None for a rule written as its own file."""
-    row = getattr(rule, "table_row", None)
+    row = rule.table_row
     if row is None:
         return None
     cells = []

@@ -13,7 +13,7 @@ def _by_id(result: dict) -> dict:
 
 def _rows(book) -> dict:
     """rule id → 「表名」第 N 行, for the rules that are decision-table rows (rulebook/tables.py)."""
-    return {r.id: f"「{r.table_row.table}」第 {r.table_row.number} 行" for r in book.rules if getattr(r, "table_row", None)}
+    return {r.id: f"「{r.table_row.table}」第 {r.table_row.number} 行" for r in book.rules if r.table_row}
 
 
 def rules_diff(old_dir, new_dir, workspace, period: str, engine: str = "vectorised") -> dict:

@@ -50,7 +50,7 @@ def run_text_examples(book: Rulebook) -> list[ExampleOutcome]:
 
     evaluator, out = PlainEvaluator(book.rules), []
     for rule in book.rules:
-        for ex in getattr(rule, "text_examples", ()):
+        for ex in rule.text_examples:
             passed, detail = run_text_example(book, rule.id, ex, evaluator)
             out.append(ExampleOutcome(rule.id, ex.name, True, passed, detail))
     return out

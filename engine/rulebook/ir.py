@@ -79,6 +79,9 @@ class Rule:
     file: str | None = None
     line: int | None = None
     param_refs: tuple = ()  # ((field, op, param), …): the parameters the condition uses, for examples coverage
+    referenced: set = field(default_factory=set)  # every parameter the rule names (condition and message)
+    text_examples: list = field(default_factory=list)  # task + progress examples (rulebook/text_examples.py)
+    table_row: object = None  # rulebook/tables.TableRow when the rule is a decision-table row
 
     def fields(self) -> list[str]:
         seen = []

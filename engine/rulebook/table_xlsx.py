@@ -71,7 +71,7 @@ def export_table(rules_dir, name: str, out) -> int:
             value = row.get(column)
             set_cell(ws.cell(r, c), value if not isinstance(value, bool) else ("是" if value else "否"))
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
-    kinds = {k for rule in book.rules if getattr(rule, "table_row", None) and rule.table_row.table == name for k in rule.applies_to}
+    kinds = {k for rule in book.rules if rule.table_row and rule.table_row.table == name for k in rule.applies_to}
     statuses = (STATUSES_TASK if "task" in kinds else ()) + (STATUSES_INDICATOR if "indicator" in kinds else ())
     lists = {"状态": list(dict.fromkeys(statuses)), "严重程度": list(SEVERITY_ZH.values()),
              "督办级别": [str(v) for v in book.params.get("escalation_ladder") or []], "适用对象": list(KINDS_ZH)}

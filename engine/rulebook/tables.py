@@ -171,7 +171,7 @@ def read_table(path: Path, data, make_reader) -> tuple[Table | None, list]:
             continue
         rule.param_refs = tuple(reader.param_refs)
         rule.referenced = {p for _, _, p in reader.param_refs} | reader.message_params
-        rule.text_examples = getattr(reader, "text_examples", [])
+        rule.text_examples = reader.text_examples
         outcome = {k: row[k] for k in OUTCOME[:3] if k in row}
         meta = TableRow(table=table.name, file=str(path), number=number, line=row.line, col=row.col, cells=cells,
                         outcome=outcome, policy=table.policy)
