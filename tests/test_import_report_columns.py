@@ -12,7 +12,7 @@ import pytest
 from engine.importing.headers import header_field
 from engine.importing.rows import growth_sentence, report_text
 
-from .conftest import run_cli
+from .conftest import FULING, run_cli
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -111,3 +111,31 @@ def test_indicator_figures_in_their_own_columns_are_all_judged(tmp_path):
     assert judged == {name: expected for name, *_, expected in INDICATORS}
     gdp = next(i for i in result["indicators"] if i["name"].startswith("地区生产总值"))
     assert gdp["metrics"]["growth_target"] == 6.0 and gdp["metrics"]["growth_actual"] == 5.6
+
+
+def test_fuling_2022_growth_indicators_in_their_own_columns_judge_the_same(tmp_path):
+    """Fuling's 2022 table writes the growth into the name (地区生产总值增速（%）｜6.5｜2.6); the same real figures laid
+    out as many districts do (地区生产总值｜%｜6.5｜｜2.6 under 同比增长（%）) must give the same statuses, and a level
+    in % (…比重（%）) keeps its figure in the 完成 column."""
+    source = openpyxl.load_workbook(FULING / "fuling_2022_indicators.xlsx").active
+    rows = [r for r in source.iter_rows(min_row=2, values_only=True) if r[1] and "（%）" in str(r[1])]
+    assert sum("增速" in r[1] for r in rows) >= 4 and any("比重" in r[1] for r in rows)
+    own, split = openpyxl.Workbook(), openpyxl.Workbook()
+    own.active.append(["序号", "指标名称", "2022年预期目标", "2022年完成情况"])
+    split.active.append(["序号", "指标名称", "单位", "年度目标", "全年完成", "同比增长（%）"])
+    for seq, name, target, actual in rows:
+        own.active.append([seq, name, target, actual])
+        stem = str(name).replace("（%）", "")
+        growth = "增速" in stem
+        split.active.append([seq, stem.replace("增速", ""), "%", target, "" if growth else actual, actual if growth else ""])
+    own.save(tmp_path / "own.xlsx")
+    split.save(tmp_path / "split.xlsx")
+    _, by_own = _run(tmp_path / "a", tmp_path / "own.xlsx", "2022-12", "2022")
+    _, by_split = _run(tmp_path / "b", tmp_path / "split.xlsx", "2022-12", "2022")
+    statuses = lambda result: [i["status"] for i in result["indicators"]]  # noqa: E731
+    assert statuses(by_split) == statuses(by_own)
+    grown = [i for i in by_split["indicators"] if i["metrics"].get("growth_actual") is not None]
+    assert len(grown) == sum("增速" in r[1] or "增长" in r[1] for r in rows) and {i["status"] for i in grown} == {"符合预期", "不达预期"}
+    # 单位GDP能耗降低 | % | 3.3: the name says what the figure is, so the target stays 降低3.3%, not a growth
+    energy = next(i for i in by_split["indicators"] if i["name"].startswith("单位GDP能耗降低"))
+    assert "增长" not in (energy.get("annual_target_text") or "") and "growth_target" not in energy["metrics"]

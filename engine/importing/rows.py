@@ -37,8 +37,9 @@ class RowRecord:
 
 _BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
-# an indicator named as a level in %, not a growth: 城镇调查失业率（%）, 森林覆盖率, 研发投入占比
-_LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数")
+# a % figure that is not a growth: a level (城镇调查失业率, 森林覆盖率, 研发经费投入强度, 占比) or a name that says
+# what the figure is itself (单位GDP能耗降低, 铁海联运发送箱量增长)
+_LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数|强度|降低|下降|减少|增长|提高|增速|增幅")
 
 
 def growth_sentence(cell: str) -> str:
@@ -63,8 +64,7 @@ def report_text(progress: str, growth: str, problems: str, unit: str) -> str | N
         parts.append(f"存在问题：{problems.strip()}")
     if not parts:
         return progress or None
-    return "".join(p if p.endswith(("。", "；", ";", ".")) or n == len(parts) - 1 else f"{p}。"
-                   for n, p in enumerate(parts)) if len(parts) > 1 else parts[0]
+    return "".join(p if p.endswith(("。", "；", ";", ".")) else f"{p}。" for p in parts[:-1]) + parts[-1]
 
 
 def split_names(cell: str) -> list[str]:
