@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -84,26 +85,32 @@ def import_cmd(files, into, region, year, period, as_of, sheet, dry_run, force, 
 @quiet_option
 def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_lagging, memo_date=None):
     """按规则判定各项任务和指标的推进状态，写出结果和督查报告。"""
-    from . import facts_cache
-    from .check import run_check
-    from .facts.workspace import period_months
-    from .store.lock import workspace_lock
-    from .cli_report import lagging_tasks
-    from .render import DEFAULT_FORMATS, parse_date, parse_formats, write_outputs
-    from .render.memo_dates import date_warnings
+    from .periods import period_months
+    from .render import DEFAULT_FORMATS, parse_date, parse_formats
+    from .render.worker import render_worker
 
     period_months(period)
     fmts = parse_formats(formats or ",".join(DEFAULT_FORMATS))
     memo_date = parse_date(memo_date) if memo_date else None
-    from .render.worker import render_worker
+    # the Word/Excel render process is forked first: it imports its libraries while this one imports the rest,
+    # loads and judges (it touches the workspace only to render, inside the lock taken below)
+    with render_worker(fmts) as worker:
+        from . import facts_cache
+        from .check import run_check
+        from .cli_report import lagging_tasks
+        from .render import write_outputs
+        from .render.memo_dates import date_warnings
+        from .store.lock import workspace_lock
 
-    # facts cached once the outputs are written; the Word/Excel renderer imports its libraries meanwhile
-    with workspace_lock(workspace), facts_cache.writing(), render_worker(fmts) as worker:
-        run = run_check(workspace, period, rules_dir, engine)
-        result = run.result
-        echo_engine_notice(run.engine_notice)
-        target = output_dir(out_dir, result["workspace"], period)
-        written = write_outputs(result, target, fmts, Path(workspace), memo_date, worker)
+        with workspace_lock(workspace), facts_cache.writing():  # facts cached once the outputs are written
+            run = run_check(workspace, period, rules_dir, engine)
+            result = run.result
+            # what was loaded and judged lives until the process ends: the collector need not walk it again each
+            # time rendering allocates (~15 % of the render's CPU on a 300-task district)
+            gc.freeze()
+            echo_engine_notice(run.engine_notice)
+            target = output_dir(out_dir, result["workspace"], period)
+            written = write_outputs(result, target, fmts, Path(workspace), memo_date, worker)
     for line in check_lines(result, written, target):
         click.echo(line)
     for line in date_warnings(result, memo_date) if {"md", "docx", "html"} & set(fmts) else []:

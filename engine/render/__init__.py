@@ -54,12 +54,17 @@ def render_outputs(result: dict, formats: list[str], workspace_dir: Path | None 
     ws = Path(workspace_dir) if workspace_dir else None
     forked = [f for f in formats if f in FORKED_FORMATS]
     if worker is not None:  # started before the facts were read (render/worker.py): it has its imports done
-        from .worker import WORKER_FORMATS
+        from .worker import WORKER_FORMATS, worker_notices
 
         sent = [f for f in formats if f in WORKER_FORMATS]
-        future = worker.submit(result, ws, sent, date)
-        parts = _render(result, ctx, ws, [f for f in formats if f not in sent])
-        parts.update(future.result())
+        # the Word documents are shared: this process renders the memo and the first notices, the worker the rest
+        # (after the ledger), so both finish at about the same time
+        mine = len(ctx.notices) - worker_notices(ctx, formats) if "docx" in formats else 0
+        future = worker.submit(result, ws, sent, date, slice(mine, None))
+        here = [f for f in formats if f not in sent or f == "docx"]
+        parts = _render(result, ctx, ws, here, slice(None, mine))
+        for fmt, files in future.result().items():
+            parts[fmt] = {**parts.get(fmt, {}), **files}  # memo.docx and notices in their order, then the worker's
     elif "docx" in formats and len(forked) < len(formats) and _cores() > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
@@ -95,8 +100,10 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _render(result: dict, ctx, ws: Path | None, formats: list[str]) -> dict[str, dict[str, bytes]]:
-    """{format: {relative path: bytes}}"""
+def _render(result: dict, ctx, ws: Path | None, formats: list[str], notices: slice = slice(None),
+            memo: bool = True) -> dict[str, dict[str, bytes]]:
+    """{format: {relative path: bytes}}. For docx, `notices` selects which notices and `memo` whether memo.docx:
+    with a render process each side renders a share (render/worker.py)."""
     env = make_environment(ws)
     parts: dict[str, dict[str, bytes]] = {}
     for fmt in formats:
@@ -110,8 +117,9 @@ def _render(result: dict, ctx, ws: Path | None, formats: list[str]) -> dict[str,
         elif fmt == "docx":
             from .docx import memo_docx, notices_docx
 
-            out["memo.docx"] = memo_docx(ctx, ws)
-            out.update(notices_docx(ctx, ws))
+            if memo:
+                out["memo.docx"] = memo_docx(ctx, ws)
+            out.update(notices_docx(ctx, ws, notices))
         elif fmt == "xlsx":
             from .xlsx import ledger_xlsx
 

@@ -64,11 +64,14 @@ def memo_docx(ctx: RenderContext, workspace_dir: Path | None) -> bytes:
     return render_docx(find_file("memo.docx", workspace_dir), ctx.as_dict(), ctx, env, ctx.title)
 
 
-def notices_docx(ctx: RenderContext, workspace_dir: Path | None) -> dict[str, bytes]:
-    if not ctx.notices:
+def notices_docx(ctx: RenderContext, workspace_dir: Path | None, which: slice = slice(None)) -> dict[str, bytes]:
+    """One notice per unit; `which` selects a contiguous share of them (the render process and this one each
+    render a share, render/worker.py)."""
+    notices = ctx.notices[which]
+    if not notices:
         return {}
     env = docx_environment(workspace_dir)
     path = find_file("notice.docx", workspace_dir)
     base = ctx.as_dict()
     return {f"notices/{n.file_stem}.docx": render_docx(path, {**base, "notice": n}, ctx, env, f"督办通知单（{n.unit}）")
-            for n in ctx.notices}
+            for n in notices}
