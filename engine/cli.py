@@ -13,7 +13,7 @@ import click
 
 from .cli_options import echo_engine_notice, engine_option, fail_with, output_dir
 from .cli_report import check_lines, import_lines
-from .cli_zh import ZhGroup
+from .cli_zh import LazyCommands, ZhGroup
 from .errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_OK, DubanError, printable
 from .progress import quiet_option
 
@@ -227,20 +227,14 @@ def rules_diff_cmd(old_dir, new_dir, workspace, period, as_json, engine):
 
 
 def _register_commands() -> None:
-    """Commands that live beside their step of the pipeline."""
-    from .audit.command import audit_cmd
-    from .bench.command import bench_cmd
-    from .rollup.command import query_cmd, rollup_cmd
-    from .rulebook.commands import export_params_cmd, export_table_cmd, import_params_cmd, import_table_cmd
-
-    main.add_command(audit_cmd)
-    main.add_command(bench_cmd)
-    main.add_command(rollup_cmd)
-    main.add_command(query_cmd)
-    rules_group.add_command(export_params_cmd)
-    rules_group.add_command(import_params_cmd)
-    rules_group.add_command(export_table_cmd)
-    rules_group.add_command(import_table_cmd)
+    """Commands that live beside their step of the pipeline, imported when they are used (or listed with their
+    values): a `duban check` does not import `duban audit`'s checks (~0.04 s of its start-up)."""
+    for group, commands in ((main, {"audit": "engine.audit.command:audit_cmd", "bench": "engine.bench.command:bench_cmd",
+                                    "rollup": "engine.rollup.command:rollup_cmd", "query": "engine.rollup.command:query_cmd"}),
+                            (rules_group, {name: f"engine.rulebook.commands:{attribute}" for name, attribute in (
+                                ("export-params", "export_params_cmd"), ("import-params", "import_params_cmd"),
+                                ("export-table", "export_table_cmd"), ("import-table", "import_table_cmd"))})):
+        group.commands = LazyCommands(group.commands, commands)
 
 
 _register_commands()

@@ -147,14 +147,77 @@ def _zh_class(cls: type, methods: type) -> type:
     return _CLASSES[key]
 
 
+class LazyCommands(dict):
+    """A group's commands, some registered by "module:attribute" and imported the first time they are looked up or
+    listed with their values (`duban check` need not import `duban audit`'s checks). Names, membership and order
+    are those of the complete dict; values()/items() import whatever is still missing."""
+
+    def __init__(self, commands: dict, lazy: dict[str, str] | None = None):
+        super().__init__(commands)
+        self._lazy: dict[str, str] = {}
+        for name, path in (lazy or {}).items():
+            self.register(name, path)
+
+    def register(self, name: str, path: str) -> None:
+        if not super().__contains__(name):
+            self._lazy[name] = path
+
+    def _load(self, name) -> None:
+        path = self._lazy.pop(name, None)
+        if path is not None:
+            import importlib
+
+            module, attribute = path.split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            localise(command)
+            super().__setitem__(name, command)
+
+    def loaded(self) -> list:
+        return list(super().values())
+
+    def __setitem__(self, name, command) -> None:
+        self._lazy.pop(name, None)
+        super().__setitem__(name, command)
+
+    def __getitem__(self, name):
+        self._load(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self._load(name)
+        return super().get(name, default)
+
+    def __contains__(self, name) -> bool:
+        return name in self._lazy or super().__contains__(name)
+
+    def keys(self) -> list:
+        return [*super().keys(), *self._lazy]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self._lazy)
+
+    def values(self):
+        for name in list(self._lazy):
+            self._load(name)
+        return super().values()
+
+    def items(self):
+        self.values()
+        return super().items()
+
+
 def localise(command: click.Command) -> None:
     """Make a command and everything under it speak Chinese (idempotent)."""
     command.__class__ = _zh_class(type(command), _ZhCommand)
     command.options_metavar = OPTIONS_METAVAR if command.options_metavar else command.options_metavar
     if isinstance(command, click.Group):
         command.subcommand_metavar = SUBCOMMAND_METAVAR
-        for sub in command.commands.values():
-            localise(sub)
+        commands = command.commands
+        for sub in commands.loaded() if isinstance(commands, LazyCommands) else commands.values():
+            localise(sub)  # a lazily registered command is localised when it is imported
     for param in command.params:
         if isinstance(param, click.Option):
             param.__class__ = _zh_class(type(param), _ZhOption)
