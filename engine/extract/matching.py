@@ -177,6 +177,39 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
     return out
 
 
+_CONVERTIBLE: dict[int, tuple] = {}  # id(lexicon) → (lexicon, {(from unit, to unit): convertible}), as _compatible's test
+
+
+def _convertible(lx: Lexicon) -> dict:
+    cached = _CONVERTIBLE.get(id(lx))
+    if cached is None or cached[0] is not lx:
+        if len(_CONVERTIBLE) > 8:
+            _CONVERTIBLE.clear()
+        cached = _CONVERTIBLE[id(lx)] = (lx, {})
+    return cached[1]
+
+
+def _measure_view(lx: Lexicon, m: dict, month: int | None) -> tuple:
+    """What match reads of a measure, read once per text rather than once per target: (unit, family,
+    verb, lexicon verb, rung, also families, the reason fixed by the measure alone (rank, text) or None,
+    累计 under 截至, cumulative, text to compare names with, item, role, period penalty)."""
+    mverb = m.get("verb")
+    if m.get("copied"):
+        fixed = (1, "是照抄的目标原文")
+    elif m.get("forecast"):
+        fixed = (2, "只是预计数")
+    elif m.get("role") == "list":
+        fixed = (1, "是清单总数")
+    else:
+        fixed = None
+    dp = m.get("data_period")
+    cum_label = "累计" in (m.get("quote") or "") and str((dp or {}).get("label", "")).startswith("截至")
+    stale = bool(month and dp and dp.get("end_month") not in (None, month))
+    return (m["unit"], m.get("verb_family"), mverb, lx.verbs.get(mverb or ""),
+            lx.verb_rungs.get(mverb) if mverb else None, m.get("also_families", ()), fixed, cum_label,
+            m.get("cumulative"), (m.get("context") or "") + (m.get("object") or ""), m.get("item"), m.get("role"), stale)
+
+
 def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -> list[dict]:
     quantified = [i for i, t in enumerate(targets) if t.get("kind") in _KINDS and t.get("quantity") is not None]
     if not quantified:  # milestones and qualitative aims: no figure is compared
@@ -187,70 +220,122 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
     aligned = len(quantified) > 1 and len(items) >= len(quantified)
     pairs, why_not = [], {}
     gen = lx.generic_families
+    conv = _convertible(lx)
+    views: list = [None] * len(measures)  # a measure's view, read when a target first gets past its kind
+    kind_counts: dict = {}
+    for x in quantified:
+        kind_counts[targets[x]["kind"]] = kind_counts.get(targets[x]["kind"], 0) + 1
     for k, i in enumerate(quantified):
         t = targets[i]
+        tkind, tunit = t["kind"], t["unit"]
         tobj = t.get("object") or ""
-        tctx = (t.get("context") or "") + tobj
         tgrams = None  # computed once per target, only if a measure gets that far
-        kinds_ok = _KINDS.get(t["kind"], ())
+        kinds_ok = _KINDS.get(tkind, ())
+        tf, tverb = t.get("verb_family"), t.get("verb")
+        tv = lx.verbs.get(tverb or "")
+        tr = lx.verb_rungs.get(tverb) if tverb else None
+        t_specific = bool(tf and tf not in gen)
+        t_stock = None  # whether the target is itself a stock (its quote says 累计 …), read when first needed
+        head = tobj[-1] if tkind == "count" and len(tobj) >= 2 else None
+        item_k = items[k] if aligned else None
+        rank, reason = -1, None  # the most telling reason this target got no measure (first of the best rank)
         cands = []
         for j, m in enumerate(measures):
-            if m["kind"] not in kinds_ok:  # the commonest rejection, without a call
-                if i not in why_not:
-                    why_not[i] = (0, "类型不同")
+            if m["kind"] not in kinds_ok:  # the commonest rejection
+                if rank < 0:
+                    rank, reason = 0, "类型不同"
                 continue
-            bad = _compatible(lx, t, m)
-            if bad:
-                _note(why_not, i, bad)
+            view = views[j]
+            if view is None:
+                view = views[j] = _measure_view(lx, m, month)
+            munit, mf, mverb, mv, mr, also, fixed, cum_label, cumulative, mtext, mitem, role, stale = view
+            ok = conv.get((munit, tunit))
+            if ok is None:
+                ok = conv[munit, tunit] = convert(lx, 1.0, munit, tunit) is not None
+            if not ok:
+                if rank < 0:
+                    rank, reason = 0, "单位不可换算"
                 continue
-            mtext = (m.get("context") or "") + (m.get("object") or "")
-            if t["kind"] == "count" and len(tobj) >= 2 and mtext and tobj[-1] not in mtext:
-                _note(why_not, i, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）")
+            if tf and mf and tf != mf and tf not in gen and mf not in gen and not (
+                    (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in also):
+                if rank < 1:
+                    rank, reason = 1, f"动词不同族（{mverb or mf}≠{tverb or tf}）"
+                continue
+            if tr is not None and mr is not None and mr < tr:
+                if rank < 1:
+                    rank, reason = 1, f"阶段低于目标（{mverb}＜{tverb}）"  # 完工 never satisfies 建成投用
+                continue
+            if fixed is not None:  # copied (改造5座公厕：已完成3座), a forecast, a list's size (15个项目中)
+                if fixed[0] > rank:
+                    rank, reason = fixed
+                continue
+            if tf == "新增" and cum_label:
+                if rank < 2:
+                    rank, reason = 2, "是累计数"  # 新增充电桩500个 vs 截至8月末累计建成2860个
+                continue
+            if cumulative:
+                if t_stock is None:
+                    quote = t.get("quote") or ""
+                    t_stock = any(w in quote for w in lx.markers["cumulative"])
+                if not t_stock:  # unless the target is itself a stock (贷款余额突破800亿元)
+                    if rank < 2:
+                        rank, reason = 2, "是累计数"
+                    continue
+            if head is not None and mtext and head not in mtext:
+                if rank < 1:
+                    rank, reason = 1, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）"
                 continue  # the head noun (last character) differs: 园区 vs 工厂
             if tgrams is None:
-                tgrams = _grams(tctx)
+                tgrams = _grams((t.get("context") or "") + tobj)
             sim = _similarity(tgrams, mtext)
-            tf = t.get("verb_family")
-            fam = bool(tf and tf not in gen and tf == m.get("verb_family"))
+            fam = bool(t_specific and tf == mf)
             score = 2.0 * fam + 2.0 * sim
-            if aligned and m.get("item") == items[k]:
+            if aligned and mitem == item_k:
                 score += 1.5
-            if m.get("role") == "part":
+            if role == "part":
                 score -= 1.0  # 其中人工造林320公顷 is a part of the figure before it
-            dp = m.get("data_period")
-            if month and dp and dp.get("end_month") not in (None, month):
+            if stale:
                 score -= 0.3
-            cands.append(MeasureCandidate(score, sim, fam, j))
-        same_kind = [x for x in quantified if targets[x]["kind"] == t["kind"]]
-        whole = [c for c in cands if not measures[c.measure].get("role")] or cands
-        n_fam = sum(1 for c in whole if c.fam)
-        rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
+            cands.append((score, sim, fam, j))
+        if not cands:
+            if rank < 1:
+                rank, reason = 1, "没有可比的数字"
+            why_not[i] = (rank, reason)
+            continue
+        whole = [c for c in cands if not views[c[3]][11]] or cands
+        n_fam = sum(1 for c in whole if c[2])
+        only_kind = kind_counts[tkind] == 1
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
-        finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
-        only_finished = finished[0].measure if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
+        only_finished = None
+        if tkind == "count" and only_kind:
+            finished = [c for c in whole if (views[c[3]][4] or 0) >= 4]
+            if len(finished) == 1:
+                only_finished = finished[0][3]
+        n, paired = len(cands), False
         for score, sim, fam, j in cands:
-            evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
+            evidence = sim >= MIN_SIM or (aligned and views[j][10] == item_k)
             if fam and (sim >= 0.15 or n_fam == 1):
                 evidence = True
-            if not evidence and len(whole) == 1 and len(same_kind) == 1 and (
-                    t["kind"] in ("growth", "ratio") or rare_unit):
+            if not evidence and len(whole) == 1 and only_kind and (
+                    tkind in ("growth", "ratio") or lx.unit_names[tunit].dimension not in ("money", "item", "person", "percent")):
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
             if not evidence and j == only_finished:
                 evidence = True
             if evidence:
-                pairs.append(Pair(score, -j, i, j, sim, fam, len(cands)))
-        if not cands:
-            _note(why_not, i, "没有可比的数字")
-        elif not any(p.target == i for p in pairs):
-            _note(why_not, i, "有同类数字但对象不明，不取")
+                pairs.append((score, -j, i, j, sim, fam, n))
+                paired = True
+        if not paired and rank < 1:
+            rank, reason = 1, "有同类数字但对象不明，不取"
+        if rank >= 0:
+            why_not[i] = (rank, reason)
     pairs.sort(reverse=True)
-    chosen: dict[int, Pick] = {}
+    chosen: dict[int, tuple] = {}
     used = set()
     for score, _, i, j, sim, fam, n in pairs:
         if i in chosen or j in used:
             continue
-        chosen[i] = Pick(j, sim, fam, n)
+        chosen[i] = (j, sim, fam, n)
         used.add(j)
     return [_result(lx, i, t, measures, chosen.get(i), why_not.get(i, (0, None))[1])
             for i, t in enumerate(targets)]
