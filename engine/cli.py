@@ -94,7 +94,7 @@ def check_cmd(workspace, period, rules_dir, out_dir, formats, engine, fail_on_la
     memo_date = parse_date(memo_date) if memo_date else None
     # the Word/Excel render process is forked first: it imports its libraries while this one imports the rest,
     # loads and judges (it touches the workspace only to render, inside the lock taken below)
-    with render_worker(fmts) as worker:
+    with render_worker(fmts, Path(workspace)) as worker:
         from . import facts_cache
         from .check import run_check
         from .cli_report import lagging_tasks

@@ -101,10 +101,11 @@ def _cores() -> int:
 
 
 def _render(result: dict, ctx, ws: Path | None, formats: list[str], notices: slice = slice(None),
-            memo: bool = True) -> dict[str, dict[str, bytes]]:
+            memo: bool = True, env=None) -> dict[str, dict[str, bytes]]:
     """{format: {relative path: bytes}}. For docx, `notices` selects which notices and `memo` whether memo.docx:
-    with a render process each side renders a share (render/worker.py)."""
-    env = make_environment(ws)
+    with a render process each side renders a share (render/worker.py). env: the Jinja environment, if one with
+    templates already compiled is at hand (the render process's)."""
+    env = env if env is not None else make_environment(ws)
     parts: dict[str, dict[str, bytes]] = {}
     for fmt in formats:
         out = parts[fmt] = {}
