@@ -47,7 +47,7 @@ import signal
 
 from ..errors import EngineError
 from ..rulebook.ir import Rule
-from .durable_compile import CATCH_ALL, FIRED_ID, MAX_LEAVES, compile_rules, fact_encoder
+from .durable_compile import CATCH_ALL, FIRED_ID, MAX_LEAVES, compile_rules, fact_texts
 
 __all__ = ["DurableEvaluator", "compile_rules", "MAX_LEAVES", "CATCH_ALL", "run_records"]
 
@@ -100,13 +100,12 @@ def run_records(program: dict, records: list[dict]) -> list[tuple[int, str]]:
     for kind, indices in by_kind.items():
         if kind not in program["kinds"]:
             continue  # no rule applies to this kind
-        encode = fact_encoder(program["kinds"][kind], program["keywords"])
+        facts = fact_texts(program["kinds"][kind], program["keywords"], [records[i] for i in indices], CHUNK)
         for base in range(0, len(indices), CHUNK):
             part = indices[base:base + CHUNK]
             sid = f"c{base}"
-            text = "[" + ",".join(encode(records[i], k, sid) for k, i in enumerate(part)) + "]"
-            for handle in handles[kind]:
-                code = dre.assert_facts(handle, text)
+            for handle, shard_facts in zip(handles[kind], facts):
+                code = dre.assert_facts(handle, "[" + ",".join(shard_facts[base:base + CHUNK]) + "]")
                 if code[0] != 0:
                     raise EngineError(f"durable_rules 拒绝了一批事实（代码 {code}）")
                 try:

@@ -12,6 +12,8 @@ import json
 import math
 import re
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_, is_not
 
 from ..errors import EngineError
 from ..rulebook.ir import All, Any_, Leaf, Not, Rule
@@ -229,8 +231,12 @@ def compile_rules(rules: list[Rule]) -> dict:
             size += n
             _fact_fields(cond, fields)
         shards.append(shard)
+        reads = [set().union(*(_fact_fields(body["all"][0]["m"], set()) for name, body in shard.items() if name != CATCH_ALL))
+                 for shard in shards]
         kinds[kind] = {
             "shards": shards,
+            # per shard, what its rules read: a fact is sent to each shard with only those fields
+            "reads": [tuple(sorted(r)) for r in reads],
             "fields": tuple(sorted(f for f in fields if not f.startswith(("_h_", _KW)))),
             "exists": tuple(sorted(f[3:] for f in fields if f.startswith("_h_"))),
             "keywords": tuple(sorted(int(f[len(_KW):]) for f in fields if f.startswith(_KW))),
@@ -353,6 +359,97 @@ def fact_encoder(spec: dict, keywords: list):
         return out + "}"
 
     return encode
+
+
+class _Pieces(dict):
+    """value → its piece of fact JSON for one field (`,"f3":0.25`; '' for a missing value), made on first sight.
+
+    Used only for a column whose values are all int/float, all bool or all str (besides None), where equal
+    values have equal text (1 and 1.0 are both written 1.0; 0.0 and -0.0 are one key, written as the first
+    seen, and equal to the engine, which compares doubles)."""
+
+    def __init__(self, key: str, field: str):
+        super().__init__({None: ""})
+        self.key, self.field = key, field
+
+    def __missing__(self, value) -> str:
+        text = self.key + value_text(self.field, value)
+        if len(self) < 200_000:
+            self[value] = text
+        return text
+
+
+_PIECES: dict[tuple[str, str], _Pieces] = {}  # (engine key, field) → its pieces, kept like _NUMBERS: values repeat
+
+
+def _pieces(key: str, field: str) -> _Pieces:
+    cache = _PIECES.get((key, field))
+    if cache is None:
+        cache = _PIECES[key, field] = _Pieces(key, field)
+    return cache
+
+
+_NONE = type(None)
+_ONE_TEXT = ({int, float}, {float}, {int}, {bool}, {str})  # value sets where equal values have equal text
+_HEADS: dict[int, list[str]] = {}  # chunk start → the facts' heads ({"sid":"c<start>","id":"<k>","_seen":1)
+
+
+def _heads(start: int, count: int) -> list[str]:
+    heads = _HEADS.get(start)
+    if heads is None or len(heads) < count:
+        heads = [f'{{"sid":"c{start}","id":"{k}","_seen":1' for k in range(count)]
+        if start < 1_000_000:
+            _HEADS[start] = heads
+    return heads[:count]
+
+
+def fact_texts(spec: dict, keywords: list, records: list[dict], chunk: int) -> list[list[str]]:
+    """For each shard of this kind, each record's fact JSON holding only what that shard's rules read.
+
+    The text of a fact is fact_encoder's with the fields no rule of the shard reads left out (tested equal).
+    Built a field at a time over all records (C loops: map, zip, str.join) instead of a record at a time:
+    each field's values are read with map(dict.get), each distinct value written once (_Pieces), and a
+    fact is one str.join of its pieces. Ids restart at 0 every `chunk` records, whose session is c<start>."""
+    n = len(records)
+    names = spec["names"]
+    pieces: dict[str, list[str]] = {}
+    for field in spec["fields"]:
+        values = list(map(dict.get, records, repeat(field)))
+        types = set(map(type, values))
+        types.discard(_NONE)
+        key = f',"{names[field]}":'
+        if not types or types in _ONE_TEXT:
+            pieces[field] = list(map(_pieces(key, field).__getitem__, values))
+        else:  # mixed types (True and 1 are equal keys but not equal text): value by value
+            pieces[field] = ["" if v is None else key + value_text(field, v) for v in values]
+    for field in spec["exists"]:
+        pair = (f',"_h_{names[field]}":0', f',"_h_{names[field]}":1')
+        pieces["_h_" + field] = list(map(pair.__getitem__, map(is_not, map(dict.get, records, repeat(field)), repeat(None))))
+    by_field: dict[str, list] = {}
+    for i in spec["keywords"]:
+        by_field.setdefault(keywords[i][0], []).append(i)
+    for field, lists in by_field.items():
+        texts = list(map(dict.get, records, repeat(field)))
+        rows = list(compress(range(n), map(is_, map(type, texts), repeat(str))))  # a keyword test reads texts only
+        if len(lists) > 1 and rows:  # most texts hold none of the keywords: one search for all of them first
+            union = keyword_matcher(tuple(sorted({k for i in lists for k in keywords[i][1]})))
+            rows = list(compress(rows, map(union, map(texts.__getitem__, rows))))
+        hits = list(map(texts.__getitem__, rows))
+        for i in lists:
+            column = [f',"{_KW}{i}":0'] * n
+            one = f',"{_KW}{i}":1'
+            for row in compress(rows, map(keyword_matcher(keywords[i][1]), hits)):
+                column[row] = one
+            pieces[f"{_KW}{i}"] = column
+    heads = [h for start in range(0, n, chunk) for h in _heads(start, min(chunk, n - start))]
+    order = [*spec["fields"], *("_h_" + f for f in spec["exists"]),
+             *(f"{_KW}{i}" for lists in by_field.values() for i in lists)]  # fact_encoder's key order
+    out = []
+    for reads in spec["reads"]:
+        wanted = set(reads)
+        columns = [pieces[k] for k in order if k in wanted]
+        out.append(list(map("".join, zip(heads, *columns, repeat("}", n)))))
+    return out
 
 
 FIRED_ID = re.compile(r'"id": ?"(\d+)"')
