@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from itertools import repeat
-from operator import is_, is_not
+from operator import eq, is_, is_not
 
 import numpy as np
 
@@ -144,10 +144,10 @@ def _leaf(leaf: Leaf, col: Column) -> np.ndarray:
         return np.zeros(col.n, bool)
     if col.kind == "str" and (op in ("eq", "ne", "in") or (op in _CMP and isinstance(want, str))
                               or (op == "between" and all(isinstance(c, str) for c in want))):
-        if op in ("eq", "ne", "in"):
-            col.coded()
-            codes = [col.index.get(c, -2) for c in consts if isinstance(c, str)]
-            hit = np.isin(col.codes, codes)
+        if op in ("eq", "ne", "in"):  # one C loop over the texts (None never equals a text)
+            wanted = [c for c in consts if isinstance(c, str)]
+            test = map(eq, col.raw, repeat(wanted[0])) if len(wanted) == 1 else map(frozenset(wanted).__contains__, col.raw)
+            hit = np.fromiter(test, bool, col.n) if wanted else np.zeros(col.n, bool)
             return (~hit & col.present) if op == "ne" else hit
         return col.by_value(lambda v: leaf_holds(leaf, v))
     if col.kind == "str" and op == "contains":
@@ -201,9 +201,8 @@ class VectorisedEvaluator:
         n = len(records)
         unions = self.unions
         cols = {f: Column(records, f, unions.get(f)) for f in self.fields}
-        kinds = Column(records, "kind")
-        kind_mask = {k: (kinds.coded().codes == kinds.index.get(k, -2)) if kinds.kind == "str" else
-                     np.fromiter((x == k for x in kinds.raw), bool, n) for k in {k for r in self.rules for k in r.applies_to}}
+        kinds = list(map(dict.get, records, repeat("kind")))
+        kind_mask = {k: np.fromiter(map(eq, kinds, repeat(k)), bool, n) for k in {k for r in self.rules for k in r.applies_to}}
         fired = np.zeros((n, len(self.rules)), bool)
         cache: dict = {}
         for j, rule in enumerate(self.rules):
@@ -218,9 +217,6 @@ class VectorisedEvaluator:
         fired = self.matrix(records)
         rows, cols = np.nonzero(fired)  # row-major: rulebook order within a record
         names = self.ids[cols].tolist()
-        ends = np.cumsum(np.bincount(rows, minlength=len(records))).tolist()
-        out, start = [], 0
-        for end in ends:
-            out.append(names[start:end])
-            start = end
-        return out
+        ends = np.cumsum(np.bincount(rows, minlength=len(records)))
+        starts = np.concatenate(([0], ends[:-1]))
+        return list(map(names.__getitem__, map(slice, starts.tolist(), ends.tolist())))  # record i: names[start:end]
