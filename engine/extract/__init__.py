@@ -10,13 +10,17 @@ Shapes: docs/interfaces.md section 2; approach and lexicon format: docs/extracti
 
 from __future__ import annotations
 
-from .comparisons import find_comparisons  # noqa: F401 - stated comparisons; derive reads them (not stored in the workspace)
-from .lexicon import LexiconError, get_lexicon, load_lexicon
-from .matching import match
-from .measures import build
-from .numbers import normalize
-from .stages import find_flags, find_stage
-from .targets import build_targets
+from . import compiled as _compiled
+
+_compiled.install()  # before any other submodule: picks the compiled kernel, or the .py source (compiled.py)
+
+from .comparisons import find_comparisons  # noqa: E402,F401 - stated comparisons; derive reads them (not stored in the workspace)
+from .lexicon import LexiconError, get_lexicon, load_lexicon  # noqa: E402
+from .matching import match  # noqa: E402
+from .measures import build  # noqa: E402
+from .numbers import normalize  # noqa: E402
+from .stages import find_flags, find_stage  # noqa: E402
+from .targets import build_targets  # noqa: E402
 
 __all__ = ["read_targets", "read_progress", "match_targets", "LexiconError", "load_lexicon"]
 
