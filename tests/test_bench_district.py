@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.bench.district import time_district
+from engine.bench.district import child_environment, time_district
 
 
 def test_district_cold_and_warm_give_the_same_outputs():
@@ -13,3 +13,14 @@ def test_district_cold_and_warm_give_the_same_outputs():
     assert report["files"] >= 5 and report["formats"] == ["md", "docx", "xlsx", "html", "json"]
     assert len(report["runs_s"]) == len(report["runs_warm_s"]) == 1
     assert report["check_s"] > 0 and report["check_warm_s"] > 0 and report["cpu_s"] > 0 and report["cpu_warm_s"] > 0
+    assert report["bytecode_cached"] is True
+
+
+def test_the_timed_runs_cache_bytecode_outside_the_installation(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("DUBAN_FACTS_CACHE", "0")
+    env = child_environment(tmp_path, bytecode=True)
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "pycache")
+    assert "DUBAN_FACTS_CACHE" not in env  # the bench times the cache itself, cold and warm
+    env = child_environment(tmp_path, bytecode=False)
+    assert env["PYTHONDONTWRITEBYTECODE"] == "1" and "PYTHONPYCACHEPREFIX" not in env
