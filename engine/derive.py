@@ -21,7 +21,7 @@ STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完
 NUMERIC_KINDS = ("amount", "count", "ratio")
 
 
-@dataclass
+@dataclass(slots=True)
 class Derived:
     item: Item
     entry: Entry | None
@@ -97,9 +97,8 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggrega
         record["data_lag_months"] = month - end_month
         evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
     add_word_readings(record, evidence, targets, names, text, tp, measures)
-    actual = [m for m in entry.measures if not m.get("forecast")]
-    if entry.measures and not actual:
-        record["forecast_only"] = True
+    if entry.measures and all(m.get("forecast") for m in entry.measures):
+        record["forecast_only"] = True  # every figure is only expected
     return derived
 
 

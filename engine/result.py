@@ -23,7 +23,7 @@ METRIC_FIELDS = ("ratio", "time_progress", "shortfall", "lead", "growth_actual",
                  "limit_excess", "stage", "data_end_month", "target_kind", "direction")
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """What a rule (R-…) or an audit check (A-…) found.
 
@@ -71,7 +71,7 @@ class Finding:
         return name
 
 
-@dataclass
+@dataclass(slots=True)
 class Judgement:
     """One item's judgement: exactly one status, why, the escalation step, and every finding."""
 
@@ -107,7 +107,8 @@ def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
         "status": j.status,
         "status_reason": j.status_reason,
         "escalation": escalation(item.id, j.status, j.escalation, period, history, params),
-        "targets": [{k: t.get(k) for k in ("quote", "quantity", "unit", "kind", "direction")} for t in item.targets],
+        "targets": [{"quote": t.get("quote"), "quantity": t.get("quantity"), "unit": t.get("unit"), "kind": t.get("kind"),
+                     "direction": t.get("direction")} for t in item.targets],
         "metrics": {k: record[k] for k in METRIC_FIELDS if k in record},
         "findings": [f.to_dict() for f in j.findings],
     }

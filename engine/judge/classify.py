@@ -109,7 +109,7 @@ _EXTRA = ("quote", "target_quote", "item_id", "seq")
 def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     record, found = derived.record, derived.evidence
     _, fields, compared, thresholds, contains, pieces = _plan(rule)
-    evidence: dict = {"values": {name: record.get(name) for name in compared}, "thresholds": dict(thresholds)}
+    evidence: dict = {"values": dict(zip(compared, map(record.get, compared))), "thresholds": thresholds.copy()}
     quote = _keyword_evidence(rule, record, found) if contains else None
     if quote is None:
         for name in fields:
@@ -117,7 +117,9 @@ def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
                 quote = found[name]
                 break
     if quote:
-        evidence.update({k: v for k, v in quote.items() if v not in (None, "")})
+        for k, v in quote.items():
+            if v not in (None, ""):
+                evidence[k] = v
     # the placeholders the message uses, filled in one pass: extra, then the record, then params
     out = []
     for literal, key, spec in pieces:

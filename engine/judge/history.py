@@ -18,6 +18,10 @@ def streak_step(streak: int, params: dict) -> str | None:
 
 def escalation(item_id: str, status: str, rule_step: str | None, period: str, history: list[tuple[str, dict]], params: dict) -> dict:
     """history: earlier periods, oldest first, each (period, {item_id: status})."""
+    if status not in LAGGING:  # most items: only whether the previous period was lagging matters
+        was_lagging = bool(history) and history[-1][1].get(item_id) in LAGGING
+        return {"step": None, "periods": [], "streak": 0, "released": was_lagging,
+                "note": "已赶上进度，解除督办" if was_lagging else None}
     ladder = params.get("escalation_ladder", [])
     previous = [p for p, statuses in history if statuses.get(item_id) in LAGGING]
     streak_periods = []
@@ -25,10 +29,6 @@ def escalation(item_id: str, status: str, rule_step: str | None, period: str, hi
         if statuses.get(item_id) not in LAGGING:
             break
         streak_periods.insert(0, p)
-    was_lagging = bool(history) and history[-1][1].get(item_id) in LAGGING
-    if status not in LAGGING:
-        return {"step": None, "periods": [], "streak": 0, "released": was_lagging,
-                "note": "已赶上进度，解除督办" if was_lagging else None}
     periods = streak_periods + [period]
     steps = [s for s in (streak_step(len(periods), params), rule_step) if s in ladder]
     step = max(steps, key=ladder.index) if steps else None
