@@ -44,6 +44,9 @@ import math
 import multiprocessing as mp
 import os
 import signal
+from itertools import repeat
+
+import numpy as np
 
 from ..errors import EngineError
 from ..rulebook.ir import Rule
@@ -68,8 +71,9 @@ def _handles(program: dict) -> dict:
     return _HANDLES[key]
 
 
-def _drain(dre, handle, part: list[int], kind: str, fired: list) -> None:
-    """Run every action of the chunk (fact id k is record part[k]); check the catch-all saw each fact once."""
+def _drain(dre, handle, part: list[int], kind: str, rows: list, names: list) -> None:
+    """Run every action of the chunk (fact id k is record part[k]): each firing adds its record to rows and its rule
+    id to names; check the catch-all saw each fact once."""
     seen = 0
     result = dre.start_action(handle)
     while result:
@@ -79,8 +83,9 @@ def _drain(dre, handle, part: list[int], kind: str, fired: list) -> None:
             if name == CATCH_ALL:
                 seen += message.count('"_seen"')  # one per frame; text values are escaped
             else:
-                rule_id = name.split("#")[0]
-                fired.extend([(part[int(i)], rule_id) for i in FIRED_ID.findall(message)])
+                ids = FIRED_ID.findall(message)
+                rows.extend(map(part.__getitem__, map(int, ids)))
+                names.extend(repeat(name.split("#")[0], len(ids)))
             message = dre.complete_and_start_action(handle, action)
         result = dre.start_action(handle)
     if seen != len(part):
@@ -88,15 +93,16 @@ def _drain(dre, handle, part: list[int], kind: str, fired: list) -> None:
                           hint="请用 --engine vectorised 重新运行，并报告此问题")
 
 
-def run_records(program: dict, records: list[dict]) -> list[tuple[int, str]]:
-    """(record index, rule id) for every firing, in this process (the caller isolates the crash)."""
+def run_records(program: dict, records: list[dict]) -> tuple[list[int], list[str]]:
+    """(record indices, rule ids), one pair per firing, in this process (the caller isolates the crash)."""
     import durable_rules_engine as dre
 
     handles = _handles(program)
     by_kind: dict[str, list[int]] = {}
     for i, record in enumerate(records):
         by_kind.setdefault(record.get("kind"), []).append(i)
-    fired: list[tuple[int, str]] = []
+    rows: list[int] = []
+    names: list[str] = []
     for kind, indices in by_kind.items():
         if kind not in program["kinds"]:
             continue  # no rule applies to this kind
@@ -109,10 +115,10 @@ def run_records(program: dict, records: list[dict]) -> list[tuple[int, str]]:
                 if code[0] != 0:
                     raise EngineError(f"durable_rules 拒绝了一批事实（代码 {code}）")
                 try:
-                    _drain(dre, handle, part, kind, fired)
+                    _drain(dre, handle, part, kind, rows, names)
                 finally:
                     dre.delete_state(handle, sid)
-    return fired
+    return rows, names
 
 
 def _worker(conn, program, records):
@@ -169,8 +175,9 @@ class DurableEvaluator:
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.isolate = isolate
         self.order = {r.id: k for k, r in enumerate(rules)}
+        self.ids = [r.id for r in rules]
 
-    def _fired(self, records: list[dict]) -> list[tuple[int, str]]:
+    def _fired(self, records: list[dict]) -> tuple[list[int], list[str]]:
         if not self.isolate:
             return run_records(self.program, records)
         parts = self.workers if len(records) >= 8 * CHUNK else 1
@@ -178,22 +185,32 @@ class DurableEvaluator:
         slices = [(start, records[start:start + size]) for start in range(0, len(records), size)]
         running = [(start, *_run_worker(self.program, part)) for start, part in slices]
         shards = max(len(k["shards"]) for k in self.program["kinds"].values())
-        out = []
+        rows, names = [], []
         try:
             for start, proc, receiver in running:
                 timeout = TIMEOUT_BASE_S + TIMEOUT_PER_FACT_S * len(records) * shards
-                out.extend((start + index, rule_id) for index, rule_id in _collect(proc, receiver, timeout))
+                got_rows, got_names = _collect(proc, receiver, timeout)
+                rows.extend([start + index for index in got_rows] if start else got_rows)
+                names.extend(got_names)
         finally:
             for _, proc, _ in running:
                 if proc.is_alive():
                     proc.kill()
-        return out
+        return rows, names
 
     def evaluate(self, records: list[dict]) -> list[list[str]]:
         if not records or not self.program["kinds"]:
             return [[] for _ in records]
-        fired_by_record: list[set[str]] = [set() for _ in records]
-        for index, rule_id in self._fired(records):
-            fired_by_record[index].add(rule_id)
-        order = self.order
-        return [sorted(fired, key=order.__getitem__) if fired else [] for fired in fired_by_record]
+        rows, names = self._fired(records)
+        # a rule split into several durable rules (#0, #1 …) may fire more than once on a record: a matrix keeps one
+        fired = np.zeros((len(records), len(self.rules)), bool)
+        if rows:
+            fired[np.array(rows, np.intp), np.array(list(map(self.order.__getitem__, names)), np.intp)] = True
+        return findings(fired, self.ids)
+
+
+def findings(fired, ids: list[str]) -> list[list[str]]:
+    """For each row of fired[record, rule], the ids of the rules that fire, in rulebook order."""
+    ends = np.cumsum(np.count_nonzero(fired, axis=1)).tolist()
+    names = list(map(ids.__getitem__, (np.flatnonzero(fired) % fired.shape[1]).tolist()))  # row-major: rulebook order
+    return list(map(names.__getitem__, map(slice, [0, *ends[:-1]], ends)))

@@ -413,8 +413,9 @@ def fact_texts(spec: dict, keywords: list, records: list[dict], chunk: int) -> l
     n = len(records)
     names = spec["names"]
     pieces: dict[str, list[str]] = {}
+    read: dict[str, list] = {}  # field → its values, read once for its value and its presence
     for field in spec["fields"]:
-        values = list(map(dict.get, records, repeat(field)))
+        values = read[field] = list(map(dict.get, records, repeat(field)))
         types = set(map(type, values))
         types.discard(_NONE)
         key = f',"{names[field]}":'
@@ -424,7 +425,8 @@ def fact_texts(spec: dict, keywords: list, records: list[dict], chunk: int) -> l
             pieces[field] = ["" if v is None else key + value_text(field, v) for v in values]
     for field in spec["exists"]:
         pair = (f',"_h_{names[field]}":0', f',"_h_{names[field]}":1')
-        pieces["_h_" + field] = list(map(pair.__getitem__, map(is_not, map(dict.get, records, repeat(field)), repeat(None))))
+        values = read[field] if field in read else map(dict.get, records, repeat(field))
+        pieces["_h_" + field] = list(map(pair.__getitem__, map(is_not, values, repeat(None))))
     by_field: dict[str, list] = {}
     for i in spec["keywords"]:
         by_field.setdefault(keywords[i][0], []).append(i)
