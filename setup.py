@@ -28,7 +28,7 @@ def _extensions():
             for m in modules]
     try:
         exts = cythonize(exts, build_dir=os.path.join("build", "cython"), quiet=True,
-                         compiler_directives={"language_level": 3})
+                         compiler_directives={"language_level": 3, "annotation_typing": False})
     except Exception as exc:  # noqa: BLE001 - the kernel is optional: never fail the install for it
         print(f"duban: the extraction kernel stays pure Python ({exc})", file=sys.stderr)
         return []

@@ -147,7 +147,6 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
     n_breaks = len(breaks)
     forecast_spans, cumulative_spans = sc.marker_spans("forecast"), sc.marker_spans("cumulative")
     per_capita = sc.marker_spans("per_capita")
-    verb_before, verb_after, period_before, sentence = sc.verb_before, sc.verb_after, sc.period_before, sc.sentence
     items, periods, sbreaks = sc.items, sc.periods, sc.sentence_breaks
     prev = None
     for k, q in enumerate(qs):
@@ -155,9 +154,9 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
         i = bisect_right(breaks, q.num_start - 1)  # the clause: Scan.clause inlined
         cs = breaks[i - 1] + 1 if i else 0
         ce = breaks[i] if i < n_breaks else size
-        verb = verb_before(max(cs, qstart - GAP_VERB), qstart)
+        verb = sc.verb_before(max(cs, qstart - GAP_VERB), qstart)
         if verb is None:  # 10条道路基本完工, 5个项目已开工: the verb follows
-            verb = verb_after(qend, min(ce, qend + VERB_AFTER))
+            verb = sc.verb_after(qend, min(ce, qend + VERB_AFTER))
         prev_end = prev.end if prev is not None and cs <= prev.end <= qstart else cs
         prev = q
         ukind = q.unit.kind
@@ -169,7 +168,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
         if kind == "growth" and value > 0:
             sign = verb.info.sign
             if verb.info.generic:
-                g = verb_before(cs, verb.start)
+                g = sc.verb_before(cs, verb.start)
                 sign = g.info.sign if g is not None and g.info.family == "增长" else 1
             value = value * sign
         before = verb if verb is not None and verb.end <= qstart else None
@@ -179,7 +178,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             _within(forecast_spans, cs, qstart, qstart) or _within(forecast_spans, qend, min(ce, qend + 5), ce))
         i = bisect_right(sbreaks, q.num_start - 1)  # the sentence start: Scan.sentence inlined
         ss = sbreaks[i - 1] + 1 if i else 0
-        period = period_before(ss, qstart) if periods else None
+        period = sc.period_before(ss, qstart) if periods else None
         cumulative = cumulative_spans is not None and _within(cumulative_spans, cs, qstart, qstart) and _cumulative(
             sc, q, before, cs, period, year_word)
         start = qstart
@@ -222,7 +221,7 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             m["also_families"] = chained
         if not ctx and out:  # 其中拆除1.8万平方米 / 已建成3个: the subject of the list head
             last = out[-1]
-            if sentence(last["span"][0])[0] == ss:
+            if sc.sentence(last["span"][0])[0] == ss:
                 m["context"] = last["context"]
         out.append(m)
     if "分别" in norm:

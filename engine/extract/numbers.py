@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import Lexicon, Unit
@@ -30,15 +29,20 @@ def normalize(text: str) -> str:
     return out
 
 
-@dataclass(slots=True)
 class Quantity:
-    start: int  # span of the whole expression (qualifiers included)
-    end: int
-    num_start: int  # where the number itself starts
-    value: float
-    unit: Unit
-    qualifier: str | None  # as written (以上, 约, 超过 …)
-    direction: str | None  # canonical 以上 / 以内 / 左右
+    """A number with its unit. A plain class, not a dataclass: numbers.pxd makes it a C struct when compiled."""
+
+    __slots__ = ("start", "end", "num_start", "value", "unit", "qualifier", "direction")
+
+    def __init__(self, start: int, end: int, num_start: int, value: float, unit: Unit, qualifier: str | None,
+                 direction: str | None):
+        self.start = start  # span of the whole expression (qualifiers included)
+        self.end = end
+        self.num_start = num_start  # where the number itself starts
+        self.value = value
+        self.unit = unit
+        self.qualifier = qualifier  # as written (以上, 约, 超过 …)
+        self.direction = direction  # canonical 以上 / 以内 / 左右
 
 
 _CN_DIGITS = "零一二两三四五六七八九十"

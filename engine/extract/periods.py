@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .lexicon import Lexicon, hits
 from .numbers import cn_value
 
 
-@dataclass(slots=True)
 class Period:
-    start: int
-    end: int
-    label: str
-    end_month: int | None
-    end_day: int | None
-    point: bool  # 截至… (a stock at a date) rather than a this-year range
+    """A plain class, not a dataclass: periods.pxd makes it a C struct when compiled."""
+
+    __slots__ = ("start", "end", "label", "end_month", "end_day", "point")
+
+    def __init__(self, start: int, end: int, label: str, end_month: int | None, end_day: int | None, point: bool):
+        self.start, self.end, self.label = start, end, label
+        self.end_month, self.end_day = end_month, end_day
+        self.point = point  # 截至… (a stock at a date) rather than a this-year range
 
     def as_dict(self) -> dict:
         return {"label": self.label, "end_month": self.end_month, "end_day": self.end_day}

@@ -45,9 +45,9 @@ class Scan:
         self.sentence_breaks = [i for i in self.clause_breaks if norm[i] in _SENTENCE_CHARS]
         self.quantities: list[Quantity] = scan(norm, lx)
         verbs, roles = lx.verbs, lx.marker_role
-        self.verbs = [Token(*m.span(), w, verbs[w]) for m in lx.verb_re.finditer(norm) for w in (m.group(),)]
+        self.verbs = [Token(m.start(), m.end(), w, verbs[w]) for m in lx.verb_re.finditer(norm) for w in (m.group(),)]
         self.verb_starts = [t.start for t in self.verbs]
-        self.markers = [Token(*m.span(), w, roles[w]) for m in lx.marker_re.finditer(norm) for w in (m.group(),)]
+        self.markers = [Token(m.start(), m.end(), w, roles[w]) for m in lx.marker_re.finditer(norm) for w in (m.group(),)]
         self.periods: list[Period] = find_periods(norm, lx)
         self.items = [(m.start(), _item_no(m.group())) for m in ITEM_RE.finditer(norm)] if (
             "是" in norm or "（" in norm or "(" in norm or "①" in norm or "、" in norm) else []
