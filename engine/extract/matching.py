@@ -162,9 +162,10 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
     """13个治理项目，已完工9个，正在施工4个: a count that later figures of its unit add up to is the size of
     the list they break down, not an actual (role `list`, as 15个项目中 already is)."""
     out = measures
-    for j, m in enumerate(measures):
-        if m.get("kind") != "count" or m.get("role") or not m.get("quantity") or j + 2 >= len(measures):
-            continue  # (two later figures at least are needed to add up to it)
+    for j in range(len(measures) - 2):  # (two later figures at least are needed to add up to it)
+        m = measures[j]
+        if m.get("kind") != "count" or m.get("role") or not m.get("quantity"):
+            continue
         unit = m.get("unit")
         later = [o["quantity"] for o in measures[j + 1:j + 5] if o.get("unit") == unit and o.get("kind") == "count"
                  and not o.get("forecast") and o.get("quantity")]
