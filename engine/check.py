@@ -14,6 +14,7 @@ from .derive import derive_workspace
 from .errors import InputError
 from .evaluate import DEFAULT_ENGINE, make_evaluator, resolve_engine
 from .facts.workspace import Workspace, load_workspace
+from .facts_cache import prime_lexicon
 from .periods import default_as_of, period_label  # noqa: F401  (period_label re-exported)
 from .progress import track
 from .render.names import output_file_names
@@ -68,6 +69,7 @@ def load_inputs(workspace, period: str, rules_dir) -> tuple[Rulebook, Workspace]
 
 def run_check(workspace: str | Path, period: str, rules_dir: str | Path | None = None, engine: str = DEFAULT_ENGINE) -> CheckRun:
     engine, notice = resolve_engine(engine)
+    prime_lexicon(Path(workspace))  # the lexicon's documents from the workspace's cache, its finders compiled if used
     book, ws = load_inputs(workspace, period, rules_dir)
     evaluator = make_evaluator(engine, book.rules)
     waivers = load_waivers(ws.path, set(ws.plan.by_id()), {r.id for r in book.rules})

@@ -2,6 +2,7 @@
 
     <workspace>/.duban/cache/plan.json               the validated plan
     <workspace>/.duban/cache/progress-<YYYY-MM>.json  one validated progress file
+    <workspace>/.duban/cache/lexicon.json             the lexicon files' checked documents (prime_lexicon)
 
 Each cache file is JSON (never pickle: the folder is as writable as the facts themselves) and carries the key it
 was written under: sha256 over the source file's name and bytes, the plan's item ids (for a progress file: an
@@ -107,6 +108,87 @@ def writing():
             _write(root, cache, data)
     finally:
         _PENDING = outer
+
+
+# ---------------------------------------------------------------- the lexicon
+
+LEXICON_SCHEMA = "duban/lexicon-cache@1"
+_LEXICON_CODE = ("extract/lexicon.py", "extract/finders.py", "facts_cache.py")
+
+
+def _lexicon_key(sources: dict[str, bytes]) -> str:
+    """sha256 over the lexicon files' names and bytes, the code that reads and compiles them, Python and duban."""
+    import sys
+
+    digest = hashlib.sha256(f"{LEXICON_SCHEMA}\0{__version__}\0{sys.version}\0".encode())
+    here = Path(__file__).resolve().parent
+    for name in _LEXICON_CODE:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for stem, data in sources.items():
+        digest.update(stem.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+def prime_lexicon(root: Path) -> None:
+    """The default lexicon of this run (extract/lexicon.py get_lexicon), read from <root>/.duban/cache/lexicon.json
+    when that file was written for the very same lexicon files by the same code. It holds the files' parsed
+    documents (JSON, type-checked as the YAML loader checks them), which compiled without an error when it was
+    written; so the stage, flag and period finders are compiled only if this run extracts text (`duban check` on
+    extracted readings does not): ~0.05 s of a district's start-up. Otherwise the lexicon is loaded as usual (its
+    errors reported as usual) and, inside writing(), cached."""
+    from .extract import lexicon
+
+    if not enabled() or lexicon.default_loaded():
+        return
+    try:
+        sources = {stem: (Path(lexicon.LEXICON_DIR) / f"{stem}.yaml").read_bytes() for stem in lexicon.FILES}
+        key = _lexicon_key(sources)
+    except OSError:  # a missing file: get_lexicon words the problem when the lexicon is needed
+        return
+    cache = root / CACHE_DIR / "lexicon.json"
+    docs = _read_lexicon(cache, key)
+    if docs is not None:
+        try:
+            lexicon.use_default(lexicon.from_documents(docs, defer=True))
+            return
+        except lexicon.LexiconError:  # cannot be, for the same files: but then it is loaded as usual
+            pass
+    lx = lexicon.get_lexicon()
+    if _PENDING is None:
+        return
+    docs = {stem: {"entries": lx.raw[stem]} for stem in lexicon.FILES}
+    docs["stages"]["negators"] = list(lx.stage_negators)
+    try:  # not edited while it was being loaded
+        unchanged = _lexicon_key({stem: (Path(lexicon.LEXICON_DIR) / f"{stem}.yaml").read_bytes()
+                                  for stem in lexicon.FILES}) == key
+    except OSError:
+        unchanged = False
+    if unchanged and _exact(docs):
+        try:
+            data = orjson.dumps({"schema": LEXICON_SCHEMA, "key": key, "documents": docs})
+        except TypeError:  # orjson.JSONEncodeError
+            return
+        _PENDING.append((root, cache, data))
+
+
+def _read_lexicon(cache: Path, key: str) -> dict | None:
+    from .extract.lexicon import FILES, LexiconError, check_document
+
+    try:
+        if not cache.is_file() or cache.stat().st_size > MAX_YAML_BYTES:
+            return None
+        doc = orjson.loads(cache.read_bytes())
+        if not (isinstance(doc, dict) and doc.get("schema") == LEXICON_SCHEMA and doc.get("key") == key):
+            return None
+        docs = doc["documents"]
+        _need(type(docs) is dict and sorted(docs) == sorted(FILES))
+        for stem in FILES:
+            check_document(docs[stem], stem)
+        negators = docs["stages"].get("negators", [])
+        _need(type(negators) is list and all(type(n) is str and n for n in negators))
+        return docs
+    except (OSError, orjson.JSONDecodeError, _Bad, LexiconError, KeyError, TypeError, ValueError, AttributeError):
+        return None  # corrupt, foreign or stale: loaded from the YAML files and rewritten
 
 
 # ---------------------------------------------------------------- to JSON

@@ -9,7 +9,7 @@ def test_district_cold_and_warm_give_the_same_outputs():
     report = time_district(tasks=24, indicators=4, repeat=1)
     assert report["error"] is None
     assert report["same_bytes_warm"] is True  # every output file, byte for byte, with and without the cache
-    assert report["cache_files"] == 4  # plan.json and the three periods: the warm runs read them
+    assert report["cache_files"] == 5  # plan.json, the three periods and lexicon.json: the warm runs read them
     assert report["files"] >= 5 and report["formats"] == ["md", "docx", "xlsx", "html", "json"]
     assert len(report["runs_s"]) == len(report["runs_warm_s"]) == 1
     assert report["check_s"] > 0 and report["check_warm_s"] > 0 and report["cpu_s"] > 0 and report["cpu_warm_s"] > 0

@@ -114,7 +114,7 @@ def time_district(seed: int = 2023, tasks: int = 300, indicators: int = 15, rule
             if error:
                 break
         files = sorted(outputs.get("cold", {}))
-        cached = len(list((ws / CACHE_DIR).glob("*.json")))  # plan + one per period once a run has succeeded
+        cached = len(list((ws / CACHE_DIR).glob("*.json")))  # plan, one per period, lexicon once a run has succeeded
     medians = {mode: (round(statistics.median(w for w, _ in r), 3), round(statistics.median(c for _, c in r), 3))
                if r else (None, None) for mode, r in runs.items()}
     return {"tasks": tasks, "indicators": indicators, "periods": list(periods), "formats": list(DEFAULT_FORMATS),

@@ -7,8 +7,8 @@ Chinese. Everything is compiled once and cached: extraction runs on millions of 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -108,6 +108,27 @@ class Lexicon:
     qualifier_before_max: int = 0  # the longest word before
     clean_cache: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # measures.clean
 
+    def __getattr__(self, name):
+        """Only reached for an attribute the instance lacks: the finders of a lexicon built with defer=True
+        (from_documents), compiled on first use — after that they are plain attributes, no cost per access."""
+        deferred = self.__dict__.get("_deferred")
+        if name in FINDER_FIELDS and deferred is not None:
+            with _DEFER_LOCK:
+                if self.__dict__.get("_deferred") is not None:
+                    _load_finders(self, self.__dict__["_deferred"])
+                    del self.__dict__["_deferred"]
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+# the stage, flag and period finders: ~80 % of a lexicon's load time (their regexes), not needed to judge readings
+# already extracted (`duban check` matches targets with the units, verbs and stage words only)
+FINDER_FIELDS = ("stages", "stage_words", "stage_negators", "flags", "flag_words", "periods", "period_words", "steps")
+_DEFER_LOCK = threading.Lock()
+for _name in FINDER_FIELDS:  # a deferred instance must not find the dataclass defaults on the class
+    if _name in Lexicon.__dict__:
+        delattr(Lexicon, _name)
+
 
 def alternation(words) -> str:
     """A regex alternation of literal words as a trie, so the longest word wins at a position
@@ -147,6 +168,11 @@ def _read(path: Path, stem: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         at = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         raise LexiconError(f"词库文件 {stem}.yaml 不是合法的 YAML{at}：{yaml_problem(getattr(exc, 'problem', None) or str(exc))}") from None
+    return check_document(data, stem)
+
+
+def check_document(data, stem: str) -> dict:
+    """A lexicon file's document has the shape the loader needs (also what engine/facts_cache.py reads back)."""
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise _err(stem, None, None, "顶层必须是含 entries 列表的映射")
     entries = data["entries"]
@@ -301,20 +327,42 @@ def _words(entries: list[dict]) -> tuple:
     return re.compile(alternation(owner)), owner
 
 
+def read_documents(directory: Path | str | None = None) -> dict[str, dict]:
+    """Every lexicon file of `directory` (default rules/lexicon/), parsed and checked: {stem: its document}."""
+    d = Path(directory) if directory else LEXICON_DIR
+    return {stem: _read(d / f"{stem}.yaml", stem) for stem in FILES}
+
+
 def load_lexicon(directory: Path | str | None = None) -> Lexicon:
     """Load and compile every lexicon file of `directory` (default rules/lexicon/)."""
-    d = Path(directory) if directory else LEXICON_DIR
+    return from_documents(read_documents(directory))
+
+
+def from_documents(docs: dict[str, dict], defer: bool = False) -> Lexicon:
+    """The lexicon of documents as read_documents returns them. defer: the finders (FINDER_FIELDS) are compiled when
+    first used — only for documents that compiled without an error before (engine/facts_cache.py checks that: the
+    same bytes, the same code), since a deferred error would surface in the middle of a run."""
     lx = Lexicon()
-    negators = []
     for stem in FILES:
-        data = _read(d / f"{stem}.yaml", stem)
-        lx.raw[stem] = data["entries"]
-        if stem == "stages":
-            negators = data.get("negators", [])
+        check_document(docs[stem], stem)
+        lx.raw[stem] = docs[stem]["entries"]
+    negators = docs["stages"].get("negators", [])
     _load_units(lx, lx.raw["units"])
     _load_verbs(lx, lx.raw["verbs"])
     _load_markers(lx, lx.raw["markers"])
     lx.verb_re = re.compile(alternation(lx.verbs))
+    if defer:
+        for name in FINDER_FIELDS:
+            del lx.__dict__[name]
+        lx.__dict__["_deferred"] = negators
+    else:
+        _load_finders(lx, negators)
+    _derived_tables(lx)
+    return lx
+
+
+def _load_finders(lx: Lexicon, negators) -> None:
+    lx.stages, lx.flags, lx.periods = [], [], []
     _load_stages(lx, lx.raw["stages"], negators)
     _load_flags(lx, lx.raw["flags"])
     _load_periods(lx, lx.raw["periods"])
@@ -322,8 +370,6 @@ def load_lexicon(directory: Path | str | None = None) -> Lexicon:
     for e in lx.stages + lx.flags + lx.periods:
         e.firsts = [first_chars(r.pattern) for r in e.regexes]
     lx.steps = {"stages": plan(lx.stages), "flags": plan(lx.flags), "periods": plan(lx.periods)}
-    _derived_tables(lx)
-    return lx
 
 
 def _derived_tables(lx: Lexicon) -> None:
@@ -341,7 +387,30 @@ def _derived_tables(lx: Lexicon) -> None:
     lx.qualifier_before_max = max(map(len, lx.markers["qualifier_before"]), default=0)
 
 
-@lru_cache(maxsize=1)
+_DEFAULT: list = []  # the default lexicon of this process, once loaded (or given by use_default)
+
+
 def get_lexicon() -> Lexicon:
     """The default lexicon, loaded once per process."""
-    return load_lexicon()
+    if not _DEFAULT:
+        lx = load_lexicon()
+        with _DEFER_LOCK:
+            if not _DEFAULT:
+                _DEFAULT.append(lx)
+    return _DEFAULT[0]
+
+
+def default_loaded() -> bool:
+    return bool(_DEFAULT)
+
+
+def use_default(lx: Lexicon) -> None:
+    """Make `lx` (the default lexicon's files, read from the facts cache) what get_lexicon returns from now on."""
+    with _DEFER_LOCK:
+        _DEFAULT[:] = [lx]
+
+
+def _forget_default() -> None:
+    """Tests: the next get_lexicon() loads again."""
+    with _DEFER_LOCK:
+        _DEFAULT.clear()
