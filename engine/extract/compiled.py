@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 # The hot path of read_progress / read_targets (docs/benchmarks.md §4.1). lexicon.py and matching.py stay Python.
-MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets")
+MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading")
 PURE_ENV = "DUBAN_PURE_PYTHON"
 
 _HERE = Path(__file__).resolve().parent

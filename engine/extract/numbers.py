@@ -64,9 +64,11 @@ def cn_value(s: str) -> float | None:
 
 
 @lru_cache(maxsize=8)
-def number_regex(lx_id: int, unit_alt: str) -> re.Pattern:
+def number_regex(lx_id: int, unit_alt: str, atomic: bool = False) -> re.Pattern:
     # no optional group up front: a leading character class lets re skip to candidates fast
     num = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    if atomic:  # same matches, without retrying every shorter digit run before the tail (see _atomic_ok)
+        num = f"(?>{num})"
     cn = rf"(?P<cn>[{_CN_DIGITS}][{_CN_DIGITS}百千点]*)"
     tail = rf" ?(?P<a1>余|多)?(?P<pre>[万亿])?(?P<a2>余|多)?(?P<unit>{unit_alt})"
     pct = rf"百分之(?P<pct>\d+(?:\.\d+)?|[{_CN_DIGITS}百点]+)"
@@ -96,9 +98,25 @@ def _blank_long_runs(norm: str) -> str:
     return _LONG_RUN.sub(lambda m: "\0" * len(m.group()), norm)
 
 
+_ATOMIC: dict[int, tuple] = {}  # id(lexicon) -> (units dict, whether number_regex may be atomic)
+
+
+def _atomic_ok(lx: Lexicon) -> bool:
+    """Whether the Arabic figure of number_regex can be an atomic group: when nothing that may follow it (a blank,
+    余/多, 万/亿, a unit word) starts with a digit, '.' or ',', a shorter digit run is followed by a character no tail
+    can start with, so backtracking into the figure never finds a match the greedy figure did not."""
+    got = _ATOMIC.get(id(lx))
+    if got is None or got[0] is not lx.units:
+        ok = not any(w[0].isdecimal() or w[0] in ".," for w in lx.units)
+        if len(_ATOMIC) > 8:
+            _ATOMIC.clear()
+        got = _ATOMIC[id(lx)] = (lx.units, ok)
+    return got[1]
+
+
 def scan(norm: str, lx: Lexicon) -> list[Quantity]:
     """Every number that carries a known unit, in text order."""
-    rx = number_regex(id(lx), lx.unit_alt)
+    rx = number_regex(id(lx), lx.unit_alt, _atomic_ok(lx))
     q_after, q_before = lx.qualifier_after_re, lx.qualifier_before_re
     after_dir, before_dir = lx.markers["qualifier_after"], lx.markers["qualifier_before"]
     after_firsts, before_lasts, q_max = lx.qualifier_after_firsts, lx.qualifier_before_lasts, lx.qualifier_before_max
