@@ -14,6 +14,8 @@ from .lexicon import Lexicon
 from .units import convert
 
 MIN_SIM = 0.34  # object similarity that counts as evidence on its own
+# head nouns that name a kind of thing, not the thing: 招商推介活动 is measured by 推介会, 宣传活动 by 宣讲
+GENERIC_HEADS = ("活动", "工作", "行动")
 _KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "count"),
           "count": ("count", "amount")}
 
@@ -72,6 +74,20 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     if m.get("cumulative") and not any(w in (t.get("quote") or "") for w in lx.markers["cumulative"]):
         return "是累计数"  # unless the target is itself a stock (贷款余额突破800亿元)
     return None
+
+
+def _head(obj: str) -> str:
+    """The head noun's last character, looked for in the measure's words: 园区 vs 工厂 differ; a generic head
+    (招商推介活动) is read through to the word before it (推介), so 招商推介会 measures it."""
+    for generic in GENERIC_HEADS:
+        if obj.endswith(generic) and len(obj) > len(generic):
+            return obj[-len(generic) - 1]
+    return obj[-1]
+
+
+def _named(m: dict) -> bool:
+    """Whether a measure names what it counts (an object, or words before its figure)."""
+    return bool(m.get("context") or m.get("object"))
 
 
 def rung(lx: Lexicon, verb: str | None) -> int | None:
@@ -204,7 +220,7 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
                 _note(why_not, i, bad)
                 continue
             mtext = (m.get("context") or "") + (m.get("object") or "")
-            if t["kind"] == "count" and len(tobj) >= 2 and mtext and tobj[-1] not in mtext:
+            if t["kind"] == "count" and len(tobj) >= 2 and mtext and _head(tobj) not in mtext:
                 _note(why_not, i, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）")
                 continue  # the head noun (last character) differs: 园区 vs 工厂
             if tgrams is None:
@@ -228,7 +244,8 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
         finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
-        only_finished = finished[0].measure if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
+        only_finished = finished[0].measure if len(same_kind) == 1 and len(finished) == 1 and (
+            t["kind"] == "count" or rare_unit) else None  # 已完工42公里，在建35公里 too
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
             if fam and (sim >= 0.15 or n_fam == 1):
@@ -238,6 +255,8 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
             if not evidence and j == only_finished:
                 evidence = True
+            if not evidence and len(whole) == 1 and len(same_kind) == 1 and not _named(measures[j]):
+                evidence = True  # a bare figure (完成17.1亿元, a table's 上半年完成 cell) names nothing else
             if evidence:
                 pairs.append(Pair(score, -j, i, j, sim, fam, len(cands)))
         if not cands:
