@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from . import extract
 from .derive_words import add_word_readings
+from .extract.deadlines import due_month
 from .extract.matching import mark_copies
 from .facts.workspace import Entry, Item, Workspace, period_months
 
@@ -51,9 +52,24 @@ def _month(period: str) -> int:
     return period_months(period)[1]  # a bad period raises each time (exceptions are not cached)
 
 
-def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst") -> Derived:
+def item_time_progress(item: Item, period: str, tp: float, year: int | None) -> tuple[float, int | None]:
+    """A task due before December (完成时限 6月底前, or 6月底前建成… in its words) is measured against its own
+    deadline: half done in March of a June task is on time, and at the deadline it is due in full. (time progress,
+    due month) — the month None when the year's end is the deadline."""
+    due = due_month(item.deadline, item.text if item.kind == "task" else None, year)
+    if due is None:
+        return tp, None
     month = _month(period)
+    return (1.0 if month >= due.month else max(tp, round(month / due.month, 4))), due.month
+
+
+def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst",
+                year: int | None = None) -> Derived:
+    month = _month(period)
+    tp, due = item_time_progress(item, period, tp, year)
     record: dict = {"kind": item.kind, "text": item.text, "month": month, "time_progress": tp}
+    if due is not None:
+        record["due_month"] = due
     evidence: dict = {}
     text = (entry.text if entry else "") or ""
     stripped = text.strip().strip("。.")
@@ -202,4 +218,5 @@ def derive_workspace(ws: Workspace, period: str, params: dict) -> tuple[list[Der
     tp = time_progress(period, progress.as_of if progress else None, params)
     entries = progress.entries if progress else {}
     aggregation = params.get("aim_aggregation", "worst")
-    return [derive_item(item, entries.get(item.id), period, tp, aggregation) for item in ws.plan.items()], tp
+    year = ws.plan.year
+    return [derive_item(item, entries.get(item.id), period, tp, aggregation, year) for item in ws.plan.items()], tp

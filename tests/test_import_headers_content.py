@@ -94,7 +94,8 @@ def test_unseen_spellings_are_matched_by_their_role():  # hand-written
 
 
 def test_deadline_and_unit_columns_are_not_taken_for_progress_or_names():  # hand-written
-    assert header_field("完成时限") is None
+    assert header_field("完成时限") == "deadline" and header_field("时间节点") == "deadline"  # read, never progress
+    assert header_field("完成期限") == "deadline" and header_field("计划完成时间") == "deadline"
     assert header_field("计量单位") == "unit" and header_field("单位") == "unit"  # of measure, never 责任单位
     assert header_field("推进状态") is None and header_field("是否依时序推进") is None
     assert header_field("指标属性") is None

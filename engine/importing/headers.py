@@ -28,6 +28,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "progress": ("完成情况", "进展情况", "任务进展情况", "推进情况", "工作进展", "进展", "推进落实情况", "工作推进情况",
                  "目标任务完成情况", "工作完成情况"),
     "note": ("备注",),
+    "deadline": ("完成时限", "时限", "完成时间", "时间节点", "截止时间", "完成期限", "时限要求", "完成时间节点"),
     # many reports split the prose: 工作进展 | 存在问题 | 下步打算; an indicator table may give the growth its own column
     "problems": ("存在问题", "存在的问题", "问题", "困难问题", "存在困难", "问题和困难", "困难和问题", "存在问题及原因"),
     "next_steps": ("下步打算", "下步计划", "下一步工作", "下一步打算", "下步工作打算", "下一步工作计划", "下步措施",
@@ -44,9 +45,10 @@ YEAR_PATTERNS = (
 # matters: "责任(配合)单位" is coop_units before it is lead_units; "目标完成情况" is progress before target.
 _YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年)"
 KEYWORD_ROLES = (
-    # deadlines, units of measure, a filed status ("推进状态", read by `duban eval` as the office's call): no field
+    # units of measure, deadlines; a filed status ("推进状态", read by `duban eval` as the office's call): no field
     (re.compile(r"^(?:计量)?单位(?:[(（].*[)）])?$"), "unit"),  # of measure, per row: "%" / "万人"
-    (re.compile(r"时限|时间节点|完成时间|截止时间|属性|性质|状态|判定|评定|评价|^是否"), None),
+    (re.compile(r"时限|时间节点|完成时间|截止时间|期限"), "deadline"),
+    (re.compile(r"属性|性质|状态|判定|评定|评价|^是否"), None),
     # whole headers only: "工作进展及存在问题" holds the report itself (progress), and "地区生产总值增速（%）" is
     # an indicator's name in a data row, not a growth column
     (re.compile(r"^(?:下一?步|下阶段|今后)(?:工作)?(?:打算|计划|措施|安排|思路|重点)?$"), "next_steps"),
@@ -76,7 +78,7 @@ _LOOKUP = {spelling: name for name, spellings in SYNONYMS.items() for spelling i
 FIELD_LABELS = {"seq": "序号", "category": "分类", "text": "目标任务", "name": "指标名称", "name_target": "指标及目标",
                 "annual_target": "全年目标", "leaders": "牵头领导", "lead_units": "牵头单位", "coop_units": "配合单位",
                 "progress": "完成情况", "note": "备注", "unit": "计量单位", "problems": "存在问题",
-                "next_steps": "下步打算", "growth": "同比增长", "ignore": "忽略"}
+                "next_steps": "下步打算", "growth": "同比增长", "deadline": "完成时限", "ignore": "忽略"}
 # columns that carry the period's report: any of them makes a table a progress table
 PROGRESS_FIELDS = ("progress", "growth", "problems")
 

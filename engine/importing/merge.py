@@ -174,6 +174,7 @@ class Merger:
         else:
             self.put(node, "plan", "text", record.text)
             self.put(node, "plan", "annual_target_text", record.annual_target)  # a separate 全年目标 column
+        self.put(node, "plan", "deadline", record.deadline)
         for key in ("leaders", "lead_units", "coop_units"):
             self.put(node, "plan", key, getattr(record, key))
         if not node.get("reviewed"):

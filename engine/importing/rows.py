@@ -33,6 +33,7 @@ class RowRecord:
     coop_units: list[str] = field(default_factory=list)
     progress: str | None = None
     note: str | None = None
+    deadline: str | None = None  # 完成时限: 2024年6月底前
 
 
 _BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -169,6 +170,7 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             progress=(report_text(clean_text(cell(row, "progress")), cell(row, "growth"), cell(row, "problems"), unit)
                       if set(PROGRESS_FIELDS) & cols.keys() else None),
             note=clean_text(cell(row, "note")) or None,
+            deadline=clean_text(cell(row, "deadline")) or None,
         ))
     return records, notes
 
