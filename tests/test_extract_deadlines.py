@@ -100,3 +100,10 @@ def test_the_finished_length_is_what_was_done():  # hand-written
 def test_a_generic_head_noun_is_read_through():  # hand-written
     assert _match("举办招商推介活动10场。", "已举办招商推介会3场。")["actual"] == pytest.approx(3.0)
     assert _match("建设产业园区3个。", "已建成智能工厂2个。")["measure"] is None  # 园区 vs 工厂 still differ
+
+
+def test_a_project_carried_out_counts_when_started():  # hand-written, as the monthly district's 序号12
+    m = _match("实施城市更新项目20个。", "开工18个，完工7个。", "2025-10")
+    assert m["actual"] == pytest.approx(18.0) and "实施类目标按开工计" in m["reason"]
+    assert _match("实施城市更新项目20个。", "已完工7个。", "2025-10")["actual"] == pytest.approx(7.0)
+    assert _match("建成城市更新项目20个。", "开工18个，完工7个。", "2025-10")["actual"] == pytest.approx(7.0)  # 建成: 完工

@@ -16,6 +16,9 @@ from .units import convert
 MIN_SIM = 0.34  # object similarity that counts as evidence on its own
 # head nouns that name a kind of thing, not the thing: 招商推介活动 is measured by 推介会, 宣传活动 by 宣讲
 GENERIC_HEADS = ("活动", "工作", "行动")
+# 实施城市更新项目20个 — 开工18个，完工7个: a project carried out this year counts once it has started, as offices
+# count it; the one figure at the 开工 rung is the actual
+STARTED_VERBS = ("实施",)
 _KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "count"),
           "count": ("count", "amount")}
 
@@ -246,6 +249,11 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
         only_finished = finished[0].measure if len(same_kind) == 1 and len(finished) == 1 and (
             t["kind"] == "count" or rare_unit) else None  # 已完工42公里，在建35公里 too
+        started = [c for c in whole if rung(lx, measures[c.measure].get("verb")) == 2] if (
+            t.get("verb") in STARTED_VERBS and t["kind"] == "count" and len(same_kind) == 1) else []
+        only_started = started[0].measure if len(started) == 1 else None
+        if only_started is not None:
+            only_finished = None
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
             if fam and (sim >= 0.15 or n_fam == 1):
@@ -255,6 +263,8 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
             if not evidence and j == only_finished:
                 evidence = True
+            if j == only_started:
+                evidence, score = True, score + 3.0  # ahead of the 完工 figure of the same family
             if not evidence and len(whole) == 1 and len(same_kind) == 1 and not _named(measures[j]):
                 evidence = True  # a bare figure (完成17.1亿元, a table's 上半年完成 cell) names nothing else
             if evidence:
@@ -302,7 +312,9 @@ def _result(lx: Lexicon, i: int, t: dict, measures: list[dict], pick, why_not) -
     if sim >= MIN_SIM:
         why.append(f"名称相近「{m.get('object') or m.get('context')}」")
     if not why:
-        why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if (rung(lx, m.get("verb")) or 0) >= 4 else "分项对应")
+        mr = rung(lx, m.get("verb")) or 0
+        why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if mr >= 4
+                   else "实施类目标按开工计" if mr == 2 and t.get("verb") in STARTED_VERBS else "分项对应")
     unit_note = f"单位可换算（{m['unit']}→{t['unit']}）" if m["unit"] != t["unit"] else f"单位相同（{t['unit']}）"
     return {"target": i, "measure": j, "actual": actual, "ratio": ratio, "growth": growth,
             "reason": "，".join(why) + "，" + unit_note}
