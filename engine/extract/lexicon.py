@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import RuleError
 from ..library_messages import regex_problem, yaml_problem
 from ..resources import shipped
 from ..store.yamlio import safe_load_as
@@ -38,8 +39,9 @@ DIRECTIONS = ("以上", "以内", "左右")
 PREFIXES = {"万": 1e4, "亿": 1e8}
 
 
-class LexiconError(ValueError):
-    """A lexicon file is malformed; the message (Chinese) names the file and the entry."""
+class LexiconError(RuleError, ValueError):
+    """A lexicon file is malformed; the message (Chinese) names the file and the entry. A RuleError, so the CLI
+    reports it as the clerk's mistake (exit 2), not as duban's internal error."""
 
 
 @dataclass(frozen=True)
