@@ -51,7 +51,8 @@ def test_real_indicator_tables_keep_name_target_and_actual_columns():
     header, records = _records(table.rows)
     assert header.columns == {"seq": 0, "name": 1, "annual_target": 2, "progress": 3} and header.table_kind == "indicators"
     assert len(records) == 38
-    assert (records[0].name, records[0].annual_target, records[0].progress) == ("地区生产总值增速（%）", "6.5", "2.6")
+    # the bare actual takes the unit the name carries in its bracket (the statuses of all 38 are as before)
+    assert (records[0].name, records[0].annual_target, records[0].progress) == ("地区生产总值增速（%）", "6.5", "2.6%")
     (plan,) = read_tables(FULING / "fuling_2023_plan_indicators.docx")
     header, records = _records(plan.rows, plan.title)
     assert header.columns == {"seq": 0, "name": 1, "annual_target": 2} and len(records) == 38

@@ -43,7 +43,7 @@ YEAR_PATTERNS = (
 )
 # Roles by keyword, for spellings no list holds ("分管县领导", "截至11月底完成情况", "2025年计划"). Order
 # matters: "责任(配合)单位" is coop_units before it is lead_units; "目标完成情况" is progress before target.
-_YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年)"
+_YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年|年初)"
 KEYWORD_ROLES = (
     # units of measure, deadlines; a filed status ("推进状态", read by `duban eval` as the office's call): no field
     (re.compile(r"^(?:计量)?单位(?:[(（].*[)）])?$"), "unit"),  # of measure, per row: "%" / "万人"
@@ -61,7 +61,7 @@ KEYWORD_ROLES = (
     (re.compile(r"领导|责任人"), "leaders"),
     (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室"), "lead_units"),
     (re.compile(r"完成|进展|推进|进度|执行|落实情况|工作情况|(?<!\d)(?:1|一)-\d{1,2}月|上半年|前三季度|截至|截止"), "progress"),
-    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务)|(?:目标|计划)值"), "annual_target"),
+    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务|预期)|(?:目标|计划|预期)值"), "annual_target"),
     (re.compile(r"分类|类别|板块|领域"), "category"),
     (re.compile(r"指标"), "name"),
     (re.compile(r"任务|目标|事项|内容|举措|措施|工作|项目"), "text"),
@@ -117,6 +117,7 @@ class HeaderMap:
     name_holds_target: bool = False  # the name column reads "地区生产总值增长6%左右": name and target in one cell
     kind: str | None = None  # set when the table's contents or title decided it
     how: str = "表头"  # 表头 / 两行表头 / 按内容 — said in the import summary
+    units: dict[str, str] = field(default_factory=dict)  # field → the unit its header names: 年度目标（%） → %
 
     @property
     def table_kind(self) -> str:
@@ -126,6 +127,19 @@ class HeaderMap:
         if "name" in self.columns:
             return "indicators"
         return "tasks"
+
+
+_HEADER_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+UNIT_HEADED = ("annual_target", "progress", "growth")  # columns whose header may name their cells' unit
+
+
+def header_unit(text: str) -> str | None:
+    """The unit a header names in brackets at its end (年度目标（%）, 1-9月完成（亿元）), if it is a unit."""
+    from ..extract.lexicon import get_lexicon  # deferred: import reads headers before it needs the lexicon
+
+    m = _HEADER_UNIT.search(normalise_header(text))
+    unit = m.group(1).replace("％", "%") if m else None
+    return unit if unit and (unit == "%" or unit in get_lexicon().unit_names) else None
 
 
 def _map_row(cells: list[str], overrides) -> tuple[dict[str, int], list, list]:
@@ -143,6 +157,11 @@ def _map_row(cells: list[str], overrides) -> tuple[dict[str, int], list, list]:
         else:
             columns[name] = col
     return columns, unmapped, duplicates
+
+
+def _units(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
+    return {name: unit for name in UNIT_HEADED if name in columns
+            and (unit := header_unit(cells[columns[name]] if columns[name] < len(cells) else ""))}
 
 
 def _looks_like_header_row(row: list[str]) -> bool:
@@ -188,10 +207,13 @@ def find_header(rows: list[list[str]], scan: int = 6, *, title: str | None = Non
             if not has_text or len(columns) < 2:
                 continue
         if best is None or len(columns) > len(best.columns):
-            best = HeaderMap(row=index, columns=columns, unmapped=unmapped, duplicates=duplicates, how=how)
+            best = HeaderMap(row=index, columns=columns, unmapped=unmapped, duplicates=duplicates, how=how,
+                             units=_units(cells, columns))
     from .columns import place_by_content  # deferred: the content pass imports this module
 
     if best is not None:
+        if "growth" in best.columns and "text" in best.columns and "name" not in best.columns:
+            best.columns["name"] = best.columns.pop("text")  # 项目 | 年度预期 | 实际完成 | 比上年±%: an indicator table
         placed = place_by_content(rows, best, title)
         if placed is not None:
             return placed

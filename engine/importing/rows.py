@@ -43,6 +43,28 @@ _EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
 _LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数|强度|降低|下降|减少|增长|提高|增速|增幅")
 
 
+_NAME_UNIT = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*[*＊]?$")
+
+
+def name_unit(name: str) -> str | None:
+    """地区生产总值（亿元） → 亿元: the unit an indicator's name carries in its last bracket."""
+    m = _NAME_UNIT.search(name)
+    return m.group(1).replace("％", "%") if m else None
+
+
+def _growth_not_level(annual: str, done: str, growth: str) -> bool:
+    """A bare target beside a growth column, in a money/amount unit, that reads as a growth: 地区生产总值（亿元） |
+    6 | 1520.3 | 5.2 — a level target the year's actual exceeds many times over is the growth rate, not the level.
+    Without an actual the row's growth figure alone decides only for a target a growth could be (≤ 30)."""
+    if growth.strip() in _EMPTY:
+        return False
+    target = float(annual.strip())
+    if not 0 < target <= 30:
+        return False
+    done = unicodedata.normalize("NFKC", done).strip()
+    return not _BARE.match(done) or float(done) >= 5 * target
+
+
 def growth_sentence(cell: str) -> str:
     """A growth column's cell as the report would write it: "-3.4" → 同比下降3.4%, "5.1" → 同比增长5.1%."""
     value = unicodedata.normalize("NFKC", cell).strip().rstrip("%")
@@ -58,7 +80,7 @@ def report_text(progress: str, growth: str, problems: str, unit: str) -> str | N
     parts = []
     progress = progress.strip()
     if progress not in _EMPTY:
-        parts.append(f"{progress}{unit}" if (growth or problems) and _BARE.match(progress) and unit not in _EMPTY else progress)
+        parts.append(f"{progress}{unit}" if _BARE.match(progress) and unit not in _EMPTY else progress)
     if growth.strip() not in _EMPTY:
         parts.append(growth_sentence(growth.strip()))
     if problems.strip() not in _EMPTY:
@@ -157,9 +179,14 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             name, named_target = split_named_target(name)
             annual = annual or named_target
         unit = cell(row, "unit").strip()
-        if (name and "growth" in cols and annual and _BARE.match(annual.strip()) and unit in ("%", "％")
-                and not _LEVEL_NAME.search(name)):
+        if name and unit in _EMPTY:  # no 单位 column: the name's bracket (地区生产总值（亿元）) or the column's header
+            unit = name_unit(name) or header.units.get("annual_target") or header.units.get("progress") or unit
+        progress_cell = clean_text(cell(row, "progress"))
+        if name and "growth" in cols and annual and _BARE.match(annual.strip()) and not _LEVEL_NAME.search(name) and (
+                unit in ("%", "％") or _growth_not_level(annual, progress_cell, cell(row, "growth"))):
             annual = f"增长{annual.strip()}%"  # 地区生产总值 | % | 6 beside a growth column: the target is a growth
+        elif annual and _BARE.match(annual.strip()) and header.units.get("annual_target"):
+            annual = f"{annual.strip()}{header.units['annual_target']}"  # 年度目标（亿元） | 32
         if name:  # a 单位 column: the unit goes where Fuling's tables write it, 地区生产总值增速（%）
             name = with_unit(name, unit)
         records.append(RowRecord(
@@ -167,7 +194,7 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             annual_target=annual,
             leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
             coop_units=split_names(cell(row, "coop_units")),
-            progress=(report_text(clean_text(cell(row, "progress")), cell(row, "growth"), cell(row, "problems"), unit)
+            progress=(report_text(progress_cell, cell(row, "growth"), cell(row, "problems"), unit)
                       if set(PROGRESS_FIELDS) & cols.keys() else None),
             note=clean_text(cell(row, "note")) or None,
             deadline=clean_text(cell(row, "deadline")) or None,
