@@ -55,11 +55,13 @@ KEYWORD_ROLES = (
     (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?$"), "problems"),
     (re.compile(r"^(?:(?:1|一)-\d{1,2}月|上半年|前三季度|本期|累计)?(?:同比|比上年)?(?:增长|增速|增幅|增减|增长率|±)"
                 r"(?:[(（][%％][)）]|[%％])?$"), "growth"),
+    # the unit's own completion share (完成进度（%） | 64): written into the report as 完成进度64%
+    (re.compile(r"^(?:年度|全年|任务|目标)?(?:完成进度|完成比例|完成率|进度)(?:[(（][%％][)）]|[%％])?$"), "percent_done"),
     (re.compile(r"序号|^序$|^编号$"), "seq"),
     (re.compile(r"备注|说明$"), "note"),
     (re.compile(r"配合|协办|协同|协助"), "coop_units"),
     (re.compile(r"领导|责任人"), "leaders"),
-    (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室"), "lead_units"),
+    (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室|科室|股室"), "lead_units"),
     (re.compile(r"完成|进展|推进|进度|执行|落实情况|工作情况|(?<!\d)(?:1|一)-\d{1,2}月|上半年|前三季度|截至|截止"), "progress"),
     (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务|预期)|(?:目标|计划|预期)值"), "annual_target"),
     (re.compile(r"分类|类别|板块|领域"), "category"),
@@ -78,9 +80,10 @@ _LOOKUP = {spelling: name for name, spellings in SYNONYMS.items() for spelling i
 FIELD_LABELS = {"seq": "序号", "category": "分类", "text": "目标任务", "name": "指标名称", "name_target": "指标及目标",
                 "annual_target": "全年目标", "leaders": "牵头领导", "lead_units": "牵头单位", "coop_units": "配合单位",
                 "progress": "完成情况", "note": "备注", "unit": "计量单位", "problems": "存在问题",
-                "next_steps": "下步打算", "growth": "同比增长", "deadline": "完成时限", "ignore": "忽略"}
+                "next_steps": "下步打算", "growth": "同比增长", "deadline": "完成时限", "percent_done": "完成进度",
+                "ignore": "忽略"}
 # columns that carry the period's report: any of them makes a table a progress table
-PROGRESS_FIELDS = ("progress", "growth", "problems")
+PROGRESS_FIELDS = ("progress", "growth", "problems", "percent_done")
 
 
 def normalise_header(text: str) -> str:
@@ -153,10 +156,18 @@ def _map_row(cells: list[str], overrides) -> tuple[dict[str, int], list, list]:
             if normalise_header(cell):
                 unmapped.append((col, cell))
         elif name in columns:
-            duplicates.append((col, cell))
+            if name == "text" and "annual_target" not in columns and _AIM.search(normalise_header(cell)):
+                columns["annual_target"] = col  # 工作事项 | 具体目标: the second is the task's stated aims
+            elif name == "text" and "annual_target" not in columns and _AIM.search(normalise_header(cells[columns[name]])):
+                columns["annual_target"], columns["text"] = columns["text"], col  # 目标要求 | 任务名称
+            else:
+                duplicates.append((col, cell))
         else:
             columns[name] = col
     return columns, unmapped, duplicates
+
+
+_AIM = re.compile(r"目标|要求")  # of two text-like columns, the one naming aims holds the figures
 
 
 def _units(cells: list[str], columns: dict[str, int]) -> dict[str, str]:

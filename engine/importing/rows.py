@@ -73,7 +73,7 @@ def growth_sentence(cell: str) -> str:
     return cell if re.match(r"^(同比|比上年|增长|下降)", cell) else f"同比增长{cell}"
 
 
-def report_text(progress: str, growth: str, problems: str, unit: str) -> str | None:
+def report_text(progress: str, growth: str, problems: str, unit: str, percent_done: str = "") -> str | None:
     """One progress text from the report's columns: the progress (a bare figure gets the row's unit), the
     growth column as a sentence, and 存在问题 — where many reports say why a task lags. 下步打算 is not
     judged: it says what will be done, not what was."""
@@ -83,6 +83,9 @@ def report_text(progress: str, growth: str, problems: str, unit: str) -> str | N
         parts.append(f"{progress}{unit}" if _BARE.match(progress) and unit not in _EMPTY else progress)
     if growth.strip() not in _EMPTY:
         parts.append(growth_sentence(growth.strip()))
+    done = unicodedata.normalize("NFKC", percent_done).strip()
+    if done not in _EMPTY:
+        parts.append(f"完成进度{done.rstrip('%')}%" if _BARE.match(done.rstrip("%")) else done)
     if problems.strip() not in _EMPTY:
         parts.append(f"存在问题：{problems.strip()}")
     if not parts:
@@ -194,7 +197,7 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             annual_target=annual,
             leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
             coop_units=split_names(cell(row, "coop_units")),
-            progress=(report_text(progress_cell, cell(row, "growth"), cell(row, "problems"), unit)
+            progress=(report_text(progress_cell, cell(row, "growth"), cell(row, "problems"), unit, cell(row, "percent_done"))
                       if set(PROGRESS_FIELDS) & cols.keys() else None),
             note=clean_text(cell(row, "note")) or None,
             deadline=clean_text(cell(row, "deadline")) or None,
