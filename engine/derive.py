@@ -201,6 +201,8 @@ def _due(tp: float, target: dict) -> float:
     qty = target.get("quantity")
     if target.get("kind") != "count" or not qty or qty != int(qty) or qty > 100:
         return tp
+    if str(target.get("unit") or "").startswith(("万", "亿", "千", "百")):
+        return tp  # 新增就业1万人 is ten thousand people, not one thing: due in proportion
     return round(int(tp * qty + 1e-9) / qty, 4)
 
 

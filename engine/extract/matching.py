@@ -63,7 +63,7 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
     if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
         return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
-    tr, mr = rung(lx, t.get("verb")), rung(lx, m.get("verb"))
+    tr, mr = _TARGET_RUNG.get(t.get("verb")) or rung(lx, t.get("verb")), measure_rung(lx, m)
     if tr is not None and mr is not None and mr < tr:
         return f"阶段低于目标（{m.get('verb')}＜{t.get('verb')}）"  # 完工 never satisfies 建成投用
     if m.get("copied"):
@@ -91,6 +91,19 @@ def _head(obj: str) -> str:
 def _named(m: dict) -> bool:
     """Whether a measure names what it counts (an object, or words before its figure)."""
     return bool(m.get("context") or m.get("object"))
+
+
+_TARGET_RUNG = {"新建": 4}  # 新建幼儿园2所 asks for buildings finished, as 建成 does (the stage lexicon has no 新建)
+_PARTS = ("主体", "土建", "基础工程", "主体工程", "主体结构")  # 2所幼儿园主体均已完工: the structure, not the building
+
+
+def measure_rung(lx: Lexicon, m: dict) -> int | None:
+    """The stage a figure reports: its verb's rung, but 完工/建成 of a building's 主体 or 土建 is the structure only
+    (主体施工, 3), as the stage reading has it."""
+    r = rung(lx, m.get("verb"))
+    if r is not None and r >= 4 and any(p in (m.get("object") or "") + (m.get("context") or "") for p in _PARTS):
+        return 3
+    return r
 
 
 def rung(lx: Lexicon, verb: str | None) -> int | None:
@@ -246,7 +259,7 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
-        finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
+        finished = [c for c in whole if (measure_rung(lx, measures[c.measure]) or 0) >= 4]
         only_finished = finished[0].measure if len(same_kind) == 1 and len(finished) == 1 and (
             t["kind"] == "count" or rare_unit) else None  # 已完工42公里，在建35公里 too
         started = [c for c in whole if rung(lx, measures[c.measure].get("verb")) == 2] if (
@@ -312,7 +325,7 @@ def _result(lx: Lexicon, i: int, t: dict, measures: list[dict], pick, why_not) -
     if sim >= MIN_SIM:
         why.append(f"名称相近「{m.get('object') or m.get('context')}」")
     if not why:
-        mr = rung(lx, m.get("verb")) or 0
+        mr = measure_rung(lx, m) or 0
         why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if mr >= 4
                    else "实施类目标按开工计" if mr == 2 and t.get("verb") in STARTED_VERBS else "分项对应")
     unit_note = f"单位可换算（{m['unit']}→{t['unit']}）" if m["unit"] != t["unit"] else f"单位相同（{t['unit']}）"
