@@ -20,6 +20,7 @@ from .facts.workspace import Entry, Item, Workspace, period_months
 PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}
 NUMERIC_KINDS = ("amount", "count", "ratio")
+BATCHED = ("ratio", "shortfall", "lead")  # not compared with time progress before a year-end batch (R-ST-08)
 
 
 @dataclass
@@ -113,6 +114,9 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggrega
         record["data_lag_months"] = month - end_month
         evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
     add_word_readings(record, evidence, targets, names, text, tp, measures)
+    if "年底认定" in names and month < 12 and record.get("ratio", 0) < 1:
+        for key in BATCHED:  # 认定批次集中在年底: this year's figure comes in one batch later, not month by month
+            record.pop(key, None)  # (a target already met stays met: 初步核定33.33%, 年底统一公布)
     actual = [m for m in entry.measures if not m.get("forecast")]
     if entry.measures and not actual:
         record["forecast_only"] = True

@@ -31,7 +31,7 @@ FILES = ("units", "verbs", "markers", "stages", "flags", "periods")
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}
 FLAG_NAMES = ("未启动", "暂缓", "暂停", "无进展", "无法按期", "被通报", "一票否决", "未通过",
               "完成难度大", "预计完成", "超过目标", "已完成", "未实现时序", "仍在前期", "自评滞后", "经批准调整",
-              "已印发")
+              "已印发", "年底认定")
 MARKER_ROLES = ("forecast", "not_forecast", "cumulative", "progress", "qualifier_before",
                 "qualifier_after", "not_verb", "stopword", "this_year", "project_noun", "project_verb", "per_capita",
                 "programme_noun")
