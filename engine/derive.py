@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from . import extract
 from .derive_words import add_word_readings
+from .extract.deadlines import due_month
 from .extract.matching import mark_copies
 from .facts.workspace import Entry, Item, Workspace, period_months
 
 PLACEHOLDERS = {"/", "／", "-", "—", "——", "无", "暂无", "同上", "略", "待补充", "待填报", "空", "见上", "n/a", "N/A"}
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}
 NUMERIC_KINDS = ("amount", "count", "ratio")
+BATCHED = ("ratio", "shortfall", "lead")  # not compared with time progress before a year-end batch (R-ST-08)
 
 
 @dataclass(slots=True)
@@ -51,9 +53,24 @@ def _month(period: str) -> int:
     return period_months(period)[1]  # a bad period raises each time (exceptions are not cached)
 
 
-def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst") -> Derived:
+def item_time_progress(item: Item, period: str, tp: float, year: int | None) -> tuple[float, int | None]:
+    """A task due before December (完成时限 6月底前, or 6月底前建成… in its words) is measured against its own
+    deadline: half done in March of a June task is on time, and at the deadline it is due in full. (time progress,
+    due month) — the month None when the year's end is the deadline."""
+    due = due_month(item.deadline, item.text if item.kind == "task" else None, year)
+    if due is None:
+        return tp, None
     month = _month(period)
+    return (1.0 if month >= due.month else max(tp, round(month / due.month, 4))), due.month
+
+
+def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggregation: str = "worst",
+                year: int | None = None) -> Derived:
+    month = _month(period)
+    tp, due = item_time_progress(item, period, tp, year)
     record: dict = {"kind": item.kind, "text": item.text, "month": month, "time_progress": tp}
+    if due is not None:
+        record["due_month"] = due
     evidence: dict = {}
     text = (entry.text if entry else "") or ""
     stripped = text.strip().strip("。.")
@@ -97,6 +114,9 @@ def derive_item(item: Item, entry: Entry | None, period: str, tp: float, aggrega
         record["data_lag_months"] = month - end_month
         evidence["data_end_month"] = {"quote": period_info.get("label", ""), "span": period_info.get("span"), "source": "progress"}
     add_word_readings(record, evidence, targets, names, text, tp, measures)
+    if "年底认定" in names and month < 12 and record.get("ratio", 0) < 1:
+        for key in BATCHED:  # 认定批次集中在年底: this year's figure comes in one batch later, not month by month
+            record.pop(key, None)  # (a target already met stays met: 初步核定33.33%, 年底统一公布)
     if entry.measures and all(m.get("forecast") for m in entry.measures):
         record["forecast_only"] = True  # every figure is only expected
     return derived
@@ -184,6 +204,8 @@ def _due(tp: float, target: dict) -> float:
     qty = target.get("quantity")
     if target.get("kind") != "count" or not qty or qty != int(qty) or qty > 100:
         return tp
+    if str(target.get("unit") or "").startswith(("万", "亿", "千", "百")):
+        return tp  # 新增就业1万人 is ten thousand people, not one thing: due in proportion
     return round(int(tp * qty + 1e-9) / qty, 4)
 
 
@@ -201,4 +223,5 @@ def derive_workspace(ws: Workspace, period: str, params: dict) -> tuple[list[Der
     tp = time_progress(period, progress.as_of if progress else None, params)
     entries = progress.entries if progress else {}
     aggregation = params.get("aim_aggregation", "worst")
-    return [derive_item(item, entries.get(item.id), period, tp, aggregation) for item in ws.plan.items()], tp
+    year = ws.plan.year
+    return [derive_item(item, entries.get(item.id), period, tp, aggregation, year) for item in ws.plan.items()], tp

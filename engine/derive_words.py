@@ -28,9 +28,10 @@ _IMPLICIT_FULL = re.compile(r"全覆盖|全面覆盖|全部覆盖|全域覆盖|�
 _RATE = re.compile(r"([\u4e00-\u9fff]{1,2})率")
 
 
-def target_rung(target: dict) -> int | None:
-    """The stage rank a milestone target asks for this year, or None (no stage named)."""
-    if target.get("kind") != "milestone":
+def target_rung(target: dict, counted: bool = False) -> int | None:
+    """The stage rank a milestone target asks for this year, or None (no stage named). `counted`: a count or amount
+    target too (新建幼儿园2所 asks for buildings finished) — for a task whose report gave no comparable figure."""
+    if target.get("kind") != "milestone" and not (counted and target.get("kind") in ("count", "amount")):
         return None
     obj = (target.get("object") or "").rstrip("。；，")
     if obj.endswith(_PREPARATORY):
@@ -44,7 +45,11 @@ def target_rung(target: dict) -> int | None:
 def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_names: list[str],
                       text: str, tp: float, measures: list[dict] | None = None) -> None:
     """Fill the fields read from words; never overwrite a figure matched from numbers."""
-    rungs = [r for r in (target_rung(t) for t in targets) if r is not None]
+    # a count target whose report gave no comparable figure, only a stage under way (幼儿园主体均已完工): the stage
+    # tells, but only to clear it — a 仍在前期 or 未启动 anywhere in a long report may be about another of its parts
+    counted = (not any(k in record for k in ("ratio", "growth_actual", "limit_excess"))
+               and record.get("stage_rank", 0) >= 2 and not {"仍在前期", "未启动"} & set(flag_names))
+    rungs = [r for r in (target_rung(t, counted) for t in targets) if r is not None]
     if rungs:
         record["target_stage_rank"] = max(rungs)
         if "stage_rank" in record:

@@ -194,7 +194,7 @@ def _read_lexicon(cache: Path, key: str) -> dict | None:
 # ---------------------------------------------------------------- to JSON
 
 _ITEM_FIELDS = ("id", "kind", "text", "seq", "category", "name", "annual_target_text", "leaders", "lead_units",
-                "coop_units", "targets", "duplicate_of", "line")
+                "coop_units", "targets", "duplicate_of", "line", "deadline")
 _ENTRY_FIELDS = ("id", "text", "reported_status", "source_seq", "source_text", "measures", "data_period", "stage",
                  "flags", "line")
 
@@ -314,7 +314,7 @@ def _item(row, kind: str) -> Item:
     _need(type(row) is list and len(row) == len(_ITEM_FIELDS))
     values = dict(zip(_ITEM_FIELDS, row))
     _need(type(values["id"]) is str and type(values["text"]) is str and values["kind"] == kind)
-    for name in ("seq", "category", "name", "annual_target_text", "duplicate_of"):
+    for name in ("seq", "category", "name", "annual_target_text", "duplicate_of", "deadline"):
         _opt(values[name])
     for name in ("leaders", "lead_units", "coop_units"):
         _strs(values[name])

@@ -51,7 +51,8 @@ def test_real_indicator_tables_keep_name_target_and_actual_columns():
     header, records = _records(table.rows)
     assert header.columns == {"seq": 0, "name": 1, "annual_target": 2, "progress": 3} and header.table_kind == "indicators"
     assert len(records) == 38
-    assert (records[0].name, records[0].annual_target, records[0].progress) == ("地区生产总值增速（%）", "6.5", "2.6")
+    # the bare actual takes the unit the name carries in its bracket (the statuses of all 38 are as before)
+    assert (records[0].name, records[0].annual_target, records[0].progress) == ("地区生产总值增速（%）", "6.5", "2.6%")
     (plan,) = read_tables(FULING / "fuling_2023_plan_indicators.docx")
     header, records = _records(plan.rows, plan.title)
     assert header.columns == {"seq": 0, "name": 1, "annual_target": 2} and len(records) == 38
@@ -94,7 +95,8 @@ def test_unseen_spellings_are_matched_by_their_role():  # hand-written
 
 
 def test_deadline_and_unit_columns_are_not_taken_for_progress_or_names():  # hand-written
-    assert header_field("完成时限") is None
+    assert header_field("完成时限") == "deadline" and header_field("时间节点") == "deadline"  # read, never progress
+    assert header_field("完成期限") == "deadline" and header_field("计划完成时间") == "deadline"
     assert header_field("计量单位") == "unit" and header_field("单位") == "unit"  # of measure, never 责任单位
     assert header_field("推进状态") is None and header_field("是否依时序推进") is None
     assert header_field("指标属性") is None

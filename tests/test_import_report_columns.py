@@ -46,7 +46,8 @@ def test_report_text_joins_the_columns():  # hand-written
     assert report_text("1.05", "3.2", "", "万人") == "1.05万人。同比增长3.2%"
     assert report_text("", "-2.1", "", "%") == "同比下降2.1%"
     assert report_text("已完成。", "", "无", "") == "已完成。"
-    assert report_text("5.1", "", "", "%") == "5.1", "a bare figure alone is read through the indicator's name"
+    assert report_text("5.1", "", "", "%") == "5.1%", "a bare figure takes the row's unit, growth column or not"
+    assert report_text("5.1", "", "", "") == "5.1"
     assert report_text("", "", "", "") is None
 
 

@@ -41,7 +41,7 @@ def test_export_is_one_row_per_band_with_drop_down_lists(rules, tmp_path):
     ws, header, rows = sheet_cells(export(rules, tmp_path))
     assert header == ["编号", "标题", "适用对象", "完成率", "未读子目标数", "领先时序", "落后时序", "时序进度", "状态", "严重程度",
                       "督办级别", "说明"]
-    assert list(rows) == ["R-TP-01", "R-TP-07", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13"]
+    assert list(rows) == ["R-TP-01", "R-TP-07", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-08", "R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13"]
     assert rows["R-IN-13"]["时序进度"].value == ">= 1.0" and rows["R-TP-04"]["时序进度"].value in (None, "")
     assert rows["R-TP-04"]["落后时序"].value == "({tolerance}, {severe_gap}]" and rows["R-TP-04"]["状态"].value == "滞后"
     lists = {str(dv.sqref)[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -58,7 +58,8 @@ def test_unchanged_round_trip_writes_nothing(rules, tmp_path):
 
 
 def test_one_threshold_edited_in_excel_changes_exactly_the_tasks_in_between(rules, tmp_path):
-    """Tolerance 0.15 → 0.10 for tasks, typed into the two cells that share the edge; rules diff names the tasks
+    """Tolerance 0.15 → 0.10 for tasks, typed into the three cells that share the edge (R-TP-03, R-TP-04 and the
+    deadline row R-TP-08 — leaving one out is refused, next test); rules diff names the tasks
     whose 落后时序 lies in (0.10, 0.15] and that were 正常 by R-TP-03 — computed here from the old result's figures."""
     old = tmp_path / "old"
     shutil.copytree(rules, old)
@@ -68,6 +69,7 @@ def test_one_threshold_edited_in_excel_changes_exactly_the_tasks_in_between(rule
     col = header.index("落后时序") + 1
     wb["时序进度"].cell(rows["R-TP-03"]["落后时序"].row, col).value = "<= 0.1"
     wb["时序进度"].cell(rows["R-TP-04"]["落后时序"].row, col).value = "(0.1, {severe_gap}]"
+    wb["时序进度"].cell(rows["R-TP-08"]["落后时序"].row, col).value = "<= 0.1"
     wb.save(path)
     result = CliRunner().invoke(main, ["rules", "import-table", str(path), str(rules)])
     assert result.exit_code == 0, result.output
@@ -143,6 +145,21 @@ def test_a_band_added_in_the_sheet_becomes_a_row(rules, tmp_path):
     assert json.dumps([r.id for r in book.rules]).count("R-LM-") == 3
 
 
+def test_an_edge_edited_in_two_of_its_three_cells_is_refused_naming_the_third(rules, tmp_path):
+    before = (rules / "tables" / "时序进度.yaml").read_bytes()
+    path = export(rules, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws, header, rows = sheet_cells(path)
+    col = header.index("落后时序") + 1
+    wb["时序进度"].cell(rows["R-TP-03"]["落后时序"].row, col).value = "<= 0.1"
+    wb["时序进度"].cell(rows["R-TP-04"]["落后时序"].row, col).value = "(0.1, {severe_gap}]"
+    wb.save(path)
+    result = CliRunner().invoke(main, ["rules", "import-table", str(path), str(rules)])
+    assert result.exit_code == 2, result.output
+    assert "R-TP-08" in result.output and "重叠" in result.output and "决策表未改动" in result.output
+    assert (rules / "tables" / "时序进度.yaml").read_bytes() == before
+
+
 def test_rules_diff_names_the_table_rows(rules, tmp_path):
     from engine.rulebook.diff import diff_text
 
@@ -150,7 +167,8 @@ def test_rules_diff_names_the_table_rows(rules, tmp_path):
     shutil.copytree(rules, old)
     path = rules / "tables" / "时序进度.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('"<= {tolerance}"', '"<= 0.1"', 1).replace('"({tolerance}, {severe_gap}]"', '"(0.1, {severe_gap}]"'),
+    # the first two "<= {tolerance}" cells are the task rows R-TP-03 and R-TP-08 (the third is the indicators')
+    path.write_text(text.replace('"<= {tolerance}"', '"<= 0.1"', 2).replace('"({tolerance}, {severe_gap}]"', '"(0.1, {severe_gap}]"'),
                     encoding="utf-8")
     diff = rules_diff(old, rules, FULING, "2023-09")
     assert diff["table_rows"] == {"R-TP-03": "「时序进度」第 4 行", "R-TP-04": "「时序进度」第 5 行"}

@@ -45,9 +45,10 @@ def fuling():
     return load_workspace(ROOT / "facts" / "fuling-2023")
 
 
-HAND_PLAN = ["全区能耗总量增速控制在2.16%以内", "新建5G基站300个", "年内建成投用区图书馆新馆", "持续优化营商环境"]  # hand-written
+HAND_PLAN = ["全区能耗总量增速控制在2.16%以内", "新建5G基站300个", "年内建成投用区图书馆新馆", "持续优化营商环境",  # hand-written
+             "6月底前完成背街小巷整治30条"]  # a deadline in the task's words: due_month
 HAND_PROGRESS = ["1-9月，全区能耗总量增长3.5%。", "截至9月底已建成5G基站210个，另有40个预计10月完工。",  # hand-written
-                 "新馆主体施工完成85%，因资金问题暂缓装修。", "/"]
+                 "新馆主体施工完成85%，因资金问题暂缓装修。", "/", "已完成整治27条。"]
 
 
 def test_extracted_readings_have_the_declared_shapes(fuling):

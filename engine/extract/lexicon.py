@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import RuleError
 from ..library_messages import regex_problem, yaml_problem
 from ..resources import shipped
 from ..store.yamlio import safe_load_as
@@ -29,7 +30,8 @@ FILES = ("units", "verbs", "markers", "stages", "flags", "periods")
 
 STAGE_RANKS = {"未启动": 0, "前期": 1, "开工": 2, "主体施工": 3, "完工": 4, "投用": 5}
 FLAG_NAMES = ("未启动", "暂缓", "暂停", "无进展", "无法按期", "被通报", "一票否决", "未通过",
-              "完成难度大", "预计完成", "超过目标", "已完成", "未实现时序", "仍在前期", "自评滞后", "经批准调整")
+              "完成难度大", "预计完成", "超过目标", "已完成", "未实现时序", "仍在前期", "自评滞后", "经批准调整",
+              "已印发", "年底认定")
 MARKER_ROLES = ("forecast", "not_forecast", "cumulative", "progress", "qualifier_before",
                 "qualifier_after", "not_verb", "stopword", "this_year", "project_noun", "project_verb", "per_capita",
                 "programme_noun")
@@ -37,8 +39,9 @@ DIRECTIONS = ("以上", "以内", "左右")
 PREFIXES = {"万": 1e4, "亿": 1e8}
 
 
-class LexiconError(ValueError):
-    """A lexicon file is malformed; the message (Chinese) names the file and the entry."""
+class LexiconError(RuleError, ValueError):
+    """A lexicon file is malformed; the message (Chinese) names the file and the entry. A RuleError, so the CLI
+    reports it as the clerk's mistake (exit 2), not as duban's internal error."""
 
 
 @dataclass(frozen=True)

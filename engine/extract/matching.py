@@ -14,6 +14,11 @@ from .lexicon import Lexicon
 from .units import convert
 
 MIN_SIM = 0.34  # object similarity that counts as evidence on its own
+# head nouns that name a kind of thing, not the thing: 招商推介活动 is measured by 推介会, 宣传活动 by 宣讲
+GENERIC_HEADS = ("活动", "工作", "行动")
+# 实施城市更新项目20个 — 开工18个，完工7个: a project carried out this year counts once it has started, as offices
+# count it; the one figure at the 开工 rung is the actual
+STARTED_VERBS = ("实施",)
 _KINDS = {"growth": ("growth",), "ratio": ("ratio",), "amount": ("amount", "count"),
           "count": ("count", "amount")}
 
@@ -58,7 +63,7 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
     if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
         return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
-    tr, mr = rung(lx, t.get("verb")), rung(lx, m.get("verb"))
+    tr, mr = _TARGET_RUNG.get(t.get("verb")) or rung(lx, t.get("verb")), measure_rung(lx, m)
     if tr is not None and mr is not None and mr < tr:
         return f"阶段低于目标（{m.get('verb')}＜{t.get('verb')}）"  # 完工 never satisfies 建成投用
     if m.get("copied"):
@@ -72,6 +77,33 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     if m.get("cumulative") and not any(w in (t.get("quote") or "") for w in lx.markers["cumulative"]):
         return "是累计数"  # unless the target is itself a stock (贷款余额突破800亿元)
     return None
+
+
+def _head(obj: str) -> str:
+    """The head noun's last character, looked for in the measure's words: 园区 vs 工厂 differ; a generic head
+    (招商推介活动) is read through to the word before it (推介), so 招商推介会 measures it."""
+    for generic in GENERIC_HEADS:
+        if obj.endswith(generic) and len(obj) > len(generic):
+            return obj[-len(generic) - 1]
+    return obj[-1]
+
+
+def _named(m: dict) -> bool:
+    """Whether a measure names what it counts (an object, or words before its figure)."""
+    return bool(m.get("context") or m.get("object"))
+
+
+_TARGET_RUNG = {"新建": 4}  # 新建幼儿园2所 asks for buildings finished, as 建成 does (the stage lexicon has no 新建)
+_PARTS = ("主体", "土建", "基础工程", "主体工程", "主体结构")  # 2所幼儿园主体均已完工: the structure, not the building
+
+
+def measure_rung(lx: Lexicon, m: dict) -> int | None:
+    """The stage a figure reports: its verb's rung, but 完工/建成 of a building's 主体 or 土建 is the structure only
+    (主体施工, 3), as the stage reading has it."""
+    r = rung(lx, m.get("verb"))
+    if r is not None and r >= 4 and any(p in (m.get("object") or "") + (m.get("context") or "") for p in _PARTS):
+        return 3
+    return r
 
 
 def rung(lx: Lexicon, verb: str | None) -> int | None:
@@ -207,7 +239,7 @@ def _measure_view(lx: Lexicon, m: dict, month: int | None) -> tuple:
     cum_label = "累计" in (m.get("quote") or "") and str((dp or {}).get("label", "")).startswith("截至")
     stale = bool(month and dp and dp.get("end_month") not in (None, month))
     return (m["unit"], m.get("verb_family"), mverb, lx.verbs.get(mverb or ""),
-            lx.verb_rungs.get(mverb) if mverb else None, m.get("also_families", ()), fixed, cum_label,
+            measure_rung(lx, m), m.get("also_families", ()), fixed, cum_label,
             m.get("cumulative"), (m.get("context") or "") + (m.get("object") or ""), m.get("item"), m.get("role"), stale)
 
 
@@ -234,10 +266,10 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         kinds_ok = _KINDS.get(tkind, ())
         tf, tverb = t.get("verb_family"), t.get("verb")
         tv = lx.verbs.get(tverb or "")
-        tr = lx.verb_rungs.get(tverb) if tverb else None
+        tr = _TARGET_RUNG.get(tverb) or (lx.verb_rungs.get(tverb) if tverb else None)
         t_specific = bool(tf and tf not in gen)
         t_stock = None  # whether the target is itself a stock (its quote says 累计 …), read when first needed
-        head = tobj[-1] if tkind == "count" and len(tobj) >= 2 else None
+        head = _head(tobj) if tkind == "count" and len(tobj) >= 2 else None
         item_k = items[k] if aligned else None
         rank, reason = -1, None  # the most telling reason this target got no measure (first of the best rank)
         cands = []
@@ -308,11 +340,16 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
         only_kind = kind_counts[tkind] == 1
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
-        only_finished = None
-        if tkind == "count" and only_kind:
+        only_finished = only_started = None
+        if only_kind:
+            rare_unit = lx.unit_names[tunit].dimension not in ("money", "item", "person", "percent")
             finished = [c for c in whole if (views[c[3]][4] or 0) >= 4]
-            if len(finished) == 1:
+            if len(finished) == 1 and (tkind == "count" or rare_unit):  # 已完工42公里，在建35公里 too
                 only_finished = finished[0][3]
+            if tverb in STARTED_VERBS and tkind == "count":
+                started = [c for c in whole if views[c[3]][4] == 2]
+                if len(started) == 1:
+                    only_started, only_finished = started[0][3], None
         n, paired = len(cands), False
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and views[j][10] == item_k)
@@ -323,6 +360,10 @@ def match(lx: Lexicon, targets: list[dict], reading: dict, period: str | None) -
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
             if not evidence and j == only_finished:
                 evidence = True
+            if j == only_started:
+                evidence, score = True, score + 3.0  # ahead of the 完工 figure of the same family
+            if not evidence and len(whole) == 1 and only_kind and not _named(measures[j]):
+                evidence = True  # a bare figure (完成17.1亿元, a table's 上半年完成 cell) names nothing else
             if evidence:
                 pairs.append((score, -j, i, j, sim, fam, n))
                 paired = True
@@ -369,7 +410,9 @@ def _result(lx: Lexicon, i: int, t: dict, measures: list[dict], pick, why_not) -
     if sim >= MIN_SIM:
         why.append(f"名称相近「{m.get('object') or m.get('context')}」")
     if not why:
-        why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if (rung(lx, m.get("verb")) or 0) >= 4 else "分项对应")
+        mr = measure_rung(lx, m) or 0
+        why.append("唯一可比的数字" if n == 1 else "唯一写明已完工的数字" if mr >= 4
+                   else "实施类目标按开工计" if mr == 2 and t.get("verb") in STARTED_VERBS else "分项对应")
     unit_note = f"单位可换算（{m['unit']}→{t['unit']}）" if m["unit"] != t["unit"] else f"单位相同（{t['unit']}）"
     return {"target": i, "measure": j, "actual": actual, "ratio": ratio, "growth": growth,
             "reason": "，".join(why) + "，" + unit_note}

@@ -200,6 +200,10 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
             ctx += obj
         chained = _chained_families(sc, verb, cs) if (
             verb is not None and verb.start > cs and norm[verb.start - 1] in _CHAIN_LAST) else None
+        if verb is not None and verb.text == "完成" and verb.start > cs:
+            done = _work_done(sc, verb, cs)
+            if done is not None:
+                chained = [*(chained or []), done]
         m = {
             "quantity": round(value, 6),
             "unit": q.unit.name,
@@ -227,6 +231,21 @@ def build(norm: str, lx: Lexicon, year: int | None = None, scan_: Scan | None = 
     if "分别" in norm:
         apply_respectively(sc, out)
     return sc, out
+
+
+def _work_done(sc: Scan, verb: Token, cs: int) -> str | None:
+    """治理完成14.2公里, 植树已完成1.2万亩: the verb right before 完成 (已/均/全部/基本 between) names the work done,
+    so the figure reports on that family too."""
+    norm, end = sc.norm, verb.start
+    while end > cs and norm[end - 1] in _DONE_FILLER:
+        end -= 1
+    prev = sc.verb_before(cs, end)
+    if prev is None or prev.end != end or prev.info.generic or not prev.info.family or prev.info.family == verb.info.family:
+        return None
+    return prev.info.family
+
+
+_DONE_FILLER = frozenset("已均全部基本")
 
 
 def _chained_families(sc: Scan, verb: Token | None, cs: int) -> list[str]:

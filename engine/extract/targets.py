@@ -5,13 +5,28 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, alternation
 from .measures import build, clean
 from .scan import CLAUSE_BREAK
 
 # Words that may precede a milestone verb at the start of a clause (力争开工X, 加快建成Y).
-_MODAL = re.compile(r"(?:力争|争取|确保|加快|全面|年内|年底前|尽快|积极|有序|大力|全力|启动并)*")
+# A deadline may come first too (6月底前建成X, 上半年建成投用Y): extract/deadlines.py reads it as the due month.
+_MODAL = re.compile(r"(?:力争|争取|确保|加快|全面|年内|年底前|尽快|积极|有序|大力|全力|启动并|于"
+                    r"|(?:20\d\d年)?(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:底|末)?(?:前|之前)"
+                    r"|[上下]半年(?:内|前)?|(?:第)?[一二三四]季度(?:末)?(?:前|内)?)*")
 _TRIM = "，。；;,.、 \n"
+
+
+_FINAL: list = []  # (lexicon, pattern): the last lexicon's verb-final milestone pattern
+
+
+def _verb_final(lx: Lexicon) -> re.Pattern:
+    """推动X投用 / 推进Y建成投用 / 确保Z开工建设: a project verb, the object, then a milestone word."""
+    if not _FINAL or _FINAL[0][0] is not lx:
+        words = [w for w, v in lx.verbs.items() if v.milestone]
+        _FINAL[:] = [(lx, re.compile("(?P<pv>" + alternation(lx.markers["project_verb"]) + r")?(?P<obj>\D+?)(?P<verb>"
+                                     + alternation(words) + ")$"))]
+    return _FINAL[0][1]
 
 
 def _target_from_measure(m: dict) -> dict:
@@ -132,22 +147,33 @@ def build_targets(text: str, norm: str, lx: Lexicon) -> list[dict]:
         lead = len(norm[cs:ce]) - len(norm[cs:ce].lstrip())
         head = _MODAL.match(norm, cs + lead)
         vm = lx.verb_re.match(norm, head.end())
+        obj_end = ce
         if vm and lx.verbs[vm.group()].milestone:
             verb, family, obj_start = vm.group(), lx.verbs[vm.group()].family, vm.end()
+            start = obj_start - len(verb)
         else:
             # 加快建设X馆, 推进Y工程: a project named by its noun
-            pm = lx.project_re.match(norm[cs + lead:ce].rstrip(_TRIM))
-            if not pm:
+            body = norm[cs + lead:ce].rstrip(_TRIM)
+            pm = lx.project_re.match(body)
+            # 推动X投用, 确保Y开工建设: the stage named last, after a project verb or a modal (确保, 力争 …)
+            fm = None if pm else _verb_final(lx).match(norm[:ce].rstrip(_TRIM), head.end() if head.end() > cs + lead else cs + lead)
+            if fm and (fm.group("pv") or head.end() > cs + lead):
+                verb, family = fm.group("verb"), lx.verbs[fm.group("verb")].family
+                obj_start, obj_end = fm.start("obj"), fm.end("obj")
+                start = fm.start("pv") if fm.group("pv") else obj_start
+            elif not pm:
                 continue
-            verb = pm.group()[:pm.start("obj")]
-            v = lx.verbs.get(verb)
-            family = v.family if v and v.family else "建设"
-            obj_start = cs + lead + pm.start("obj")
-        obj = text[obj_start:ce].strip(_TRIM) or None
+            else:
+                verb = pm.group()[:pm.start("obj")]
+                v = lx.verbs.get(verb)
+                family = v.family if v and v.family else "建设"
+                obj_start = cs + lead + pm.start("obj")
+                start = obj_start - len(verb)
+        obj = text[obj_start:obj_end].strip(_TRIM) or None
         targets.append({
             "quantity": None, "unit": None, "verb": verb, "verb_family": family,
             "object": obj, "direction": None, "kind": "milestone", "quote": None,
-            "span": [obj_start - len(verb), ce], "context": obj or "", "item": sc.item_at(cs),
+            "span": [start, ce], "context": obj or "", "item": sc.item_at(cs),
         })
         return _finish(text, targets)
     if norm.strip(_TRIM):

@@ -27,7 +27,7 @@ PLAN_KEYS = {"schema": str, "region": str, "year": int, "source": list, "indicat
 ITEM_KEYS = {
     "id": str, "seq": str, "category": str, "name": str, "text": str, "annual_target_text": str,
     "leaders": list, "lead_units": list, "coop_units": list, "targets": list, "reviewed": bool,
-    "duplicate_of": str,
+    "duplicate_of": str, "deadline": str,
 }
 PROGRESS_KEYS = {"schema": str, "period": str, "as_of": str, "source": list, "entries": dict}
 ENTRY_KEYS = {
@@ -68,6 +68,7 @@ class Item:
     targets: list[dict] = field(default_factory=list)
     duplicate_of: str | None = None
     line: int | None = None
+    deadline: str | None = None  # the plan's 完成时限 cell, as written (2024年6月底前)
 
 
 @dataclass
@@ -288,7 +289,7 @@ def _load_item(node, kind: str, group: str, index: int, errors: Collector, seen:
         name=_opt_str(node.get("name")), annual_target_text=_opt_str(node.get("annual_target_text")),
         leaders=_str_list(node, "leaders", errors), lead_units=_str_list(node, "lead_units", errors),
         coop_units=_str_list(node, "coop_units", errors), targets=targets,
-        duplicate_of=_opt_str(node.get("duplicate_of")), line=node.line,
+        duplicate_of=_opt_str(node.get("duplicate_of")), line=node.line, deadline=_opt_str(node.get("deadline")),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-WATCHED_ITEM_KEYS = ("seq", "category", "name", "text", "annual_target_text", "leaders", "lead_units", "coop_units")
+WATCHED_ITEM_KEYS = ("seq", "category", "name", "text", "annual_target_text", "deadline", "leaders", "lead_units",
+                     "coop_units")
 WATCHED_ENTRY_KEYS = ("text", "reported_status", "source_seq")
 BOOKKEEPING_KEYS = {"seq": "序号", "source_seq": "进展表序号"}  # numbering, not content: summarised in one line
 CONTEXT = 8  # characters kept either side of a difference

@@ -28,6 +28,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "progress": ("完成情况", "进展情况", "任务进展情况", "推进情况", "工作进展", "进展", "推进落实情况", "工作推进情况",
                  "目标任务完成情况", "工作完成情况"),
     "note": ("备注",),
+    "deadline": ("完成时限", "时限", "完成时间", "时间节点", "截止时间", "完成期限", "时限要求", "完成时间节点"),
     # many reports split the prose: 工作进展 | 存在问题 | 下步打算; an indicator table may give the growth its own column
     "problems": ("存在问题", "存在的问题", "问题", "困难问题", "存在困难", "问题和困难", "困难和问题", "存在问题及原因"),
     "next_steps": ("下步打算", "下步计划", "下一步工作", "下一步打算", "下步工作打算", "下一步工作计划", "下步措施",
@@ -42,24 +43,27 @@ YEAR_PATTERNS = (
 )
 # Roles by keyword, for spellings no list holds ("分管县领导", "截至11月底完成情况", "2025年计划"). Order
 # matters: "责任(配合)单位" is coop_units before it is lead_units; "目标完成情况" is progress before target.
-_YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年)"
+_YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年|年初)"
 KEYWORD_ROLES = (
-    # deadlines, units of measure, a filed status ("推进状态", read by `duban eval` as the office's call): no field
+    # units of measure, deadlines; a filed status ("推进状态", read by `duban eval` as the office's call): no field
     (re.compile(r"^(?:计量)?单位(?:[(（].*[)）])?$"), "unit"),  # of measure, per row: "%" / "万人"
-    (re.compile(r"时限|时间节点|完成时间|截止时间|属性|性质|状态|判定|评定|评价|^是否"), None),
+    (re.compile(r"时限|时间节点|完成时间|截止时间|期限"), "deadline"),
+    (re.compile(r"属性|性质|状态|判定|评定|评价|^是否"), None),
     # whole headers only: "工作进展及存在问题" holds the report itself (progress), and "地区生产总值增速（%）" is
     # an indicator's name in a data row, not a growth column
     (re.compile(r"^(?:下一?步|下阶段|今后)(?:工作)?(?:打算|计划|措施|安排|思路|重点)?$"), "next_steps"),
     (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?$"), "problems"),
     (re.compile(r"^(?:(?:1|一)-\d{1,2}月|上半年|前三季度|本期|累计)?(?:同比|比上年)?(?:增长|增速|增幅|增减|增长率|±)"
                 r"(?:[(（][%％][)）]|[%％])?$"), "growth"),
+    # the unit's own completion share (完成进度（%） | 64): written into the report as 完成进度64%
+    (re.compile(r"^(?:年度|全年|任务|目标)?(?:完成进度|完成比例|完成率|进度)(?:[(（][%％][)）]|[%％])?$"), "percent_done"),
     (re.compile(r"序号|^序$|^编号$"), "seq"),
     (re.compile(r"备注|说明$"), "note"),
     (re.compile(r"配合|协办|协同|协助"), "coop_units"),
     (re.compile(r"领导|责任人"), "leaders"),
-    (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室"), "lead_units"),
+    (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室|科室|股室"), "lead_units"),
     (re.compile(r"完成|进展|推进|进度|执行|落实情况|工作情况|(?<!\d)(?:1|一)-\d{1,2}月|上半年|前三季度|截至|截止"), "progress"),
-    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务)|(?:目标|计划)值"), "annual_target"),
+    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务|预期)|(?:目标|计划|预期)值"), "annual_target"),
     (re.compile(r"分类|类别|板块|领域"), "category"),
     (re.compile(r"指标"), "name"),
     (re.compile(r"任务|目标|事项|内容|举措|措施|工作|项目"), "text"),
@@ -76,9 +80,10 @@ _LOOKUP = {spelling: name for name, spellings in SYNONYMS.items() for spelling i
 FIELD_LABELS = {"seq": "序号", "category": "分类", "text": "目标任务", "name": "指标名称", "name_target": "指标及目标",
                 "annual_target": "全年目标", "leaders": "牵头领导", "lead_units": "牵头单位", "coop_units": "配合单位",
                 "progress": "完成情况", "note": "备注", "unit": "计量单位", "problems": "存在问题",
-                "next_steps": "下步打算", "growth": "同比增长", "ignore": "忽略"}
+                "next_steps": "下步打算", "growth": "同比增长", "deadline": "完成时限", "percent_done": "完成进度",
+                "ignore": "忽略"}
 # columns that carry the period's report: any of them makes a table a progress table
-PROGRESS_FIELDS = ("progress", "growth", "problems")
+PROGRESS_FIELDS = ("progress", "growth", "problems", "percent_done")
 
 
 def normalise_header(text: str) -> str:
@@ -115,6 +120,7 @@ class HeaderMap:
     name_holds_target: bool = False  # the name column reads "地区生产总值增长6%左右": name and target in one cell
     kind: str | None = None  # set when the table's contents or title decided it
     how: str = "表头"  # 表头 / 两行表头 / 按内容 — said in the import summary
+    units: dict[str, str] = field(default_factory=dict)  # field → the unit its header names: 年度目标（%） → %
 
     @property
     def table_kind(self) -> str:
@@ -124,6 +130,19 @@ class HeaderMap:
         if "name" in self.columns:
             return "indicators"
         return "tasks"
+
+
+_HEADER_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+UNIT_HEADED = ("annual_target", "progress", "growth")  # columns whose header may name their cells' unit
+
+
+def header_unit(text: str) -> str | None:
+    """The unit a header names in brackets at its end (年度目标（%）, 1-9月完成（亿元）), if it is a unit."""
+    from ..extract.lexicon import get_lexicon  # deferred: import reads headers before it needs the lexicon
+
+    m = _HEADER_UNIT.search(normalise_header(text))
+    unit = m.group(1).replace("％", "%") if m else None
+    return unit if unit and (unit == "%" or unit in get_lexicon().unit_names) else None
 
 
 def _map_row(cells: list[str], overrides) -> tuple[dict[str, int], list, list]:
@@ -137,10 +156,23 @@ def _map_row(cells: list[str], overrides) -> tuple[dict[str, int], list, list]:
             if normalise_header(cell):
                 unmapped.append((col, cell))
         elif name in columns:
-            duplicates.append((col, cell))
+            if name == "text" and "annual_target" not in columns and _AIM.search(normalise_header(cell)):
+                columns["annual_target"] = col  # 工作事项 | 具体目标: the second is the task's stated aims
+            elif name == "text" and "annual_target" not in columns and _AIM.search(normalise_header(cells[columns[name]])):
+                columns["annual_target"], columns["text"] = columns["text"], col  # 目标要求 | 任务名称
+            else:
+                duplicates.append((col, cell))
         else:
             columns[name] = col
     return columns, unmapped, duplicates
+
+
+_AIM = re.compile(r"目标|要求")  # of two text-like columns, the one naming aims holds the figures
+
+
+def _units(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
+    return {name: unit for name in UNIT_HEADED if name in columns
+            and (unit := header_unit(cells[columns[name]] if columns[name] < len(cells) else ""))}
 
 
 def _looks_like_header_row(row: list[str]) -> bool:
@@ -186,10 +218,13 @@ def find_header(rows: list[list[str]], scan: int = 6, *, title: str | None = Non
             if not has_text or len(columns) < 2:
                 continue
         if best is None or len(columns) > len(best.columns):
-            best = HeaderMap(row=index, columns=columns, unmapped=unmapped, duplicates=duplicates, how=how)
+            best = HeaderMap(row=index, columns=columns, unmapped=unmapped, duplicates=duplicates, how=how,
+                             units=_units(cells, columns))
     from .columns import place_by_content  # deferred: the content pass imports this module
 
     if best is not None:
+        if "growth" in best.columns and "text" in best.columns and "name" not in best.columns:
+            best.columns["name"] = best.columns.pop("text")  # 项目 | 年度预期 | 实际完成 | 比上年±%: an indicator table
         placed = place_by_content(rows, best, title)
         if placed is not None:
             return placed

@@ -38,8 +38,8 @@ def task_targets(text: str, annual: str | None) -> list[dict]:
     ("推进农村公路建设" | "新改建农村公路120公里"), from that column, which then holds the figures."""
     if annual and annual.strip() not in ("/", "／", "—", "-", "无"):
         stated = extract.read_targets(annual)
-        if any(t.get("quantity") is not None for t in stated):
-            return stated
+        if any(t.get("quantity") is not None or t.get("kind") == "milestone" for t in stated):
+            return stated  # figures, or a milestone (建成区文化馆新馆) the text column does not name
     return extract.read_targets(text)
 
 
@@ -174,6 +174,7 @@ class Merger:
         else:
             self.put(node, "plan", "text", record.text)
             self.put(node, "plan", "annual_target_text", record.annual_target)  # a separate 全年目标 column
+        self.put(node, "plan", "deadline", record.deadline)
         for key in ("leaders", "lead_units", "coop_units"):
             self.put(node, "plan", key, getattr(record, key))
         if not node.get("reviewed"):

@@ -33,6 +33,7 @@ class RowRecord:
     coop_units: list[str] = field(default_factory=list)
     progress: str | None = None
     note: str | None = None
+    deadline: str | None = None  # 完成时限: 2024年6月底前
 
 
 _BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -40,6 +41,28 @@ _EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
 # a % figure that is not a growth: a level (城镇调查失业率, 森林覆盖率, 研发经费投入强度, 占比) or a name that says
 # what the figure is itself (单位GDP能耗降低, 铁海联运发送箱量增长)
 _LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数|强度|降低|下降|减少|增长|提高|增速|增幅")
+
+
+_NAME_UNIT = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*[*＊]?$")
+
+
+def name_unit(name: str) -> str | None:
+    """地区生产总值（亿元） → 亿元: the unit an indicator's name carries in its last bracket."""
+    m = _NAME_UNIT.search(name)
+    return m.group(1).replace("％", "%") if m else None
+
+
+def _growth_not_level(annual: str, done: str, growth: str) -> bool:
+    """A bare target beside a growth column, in a money/amount unit, that reads as a growth: 地区生产总值（亿元） |
+    6 | 1520.3 | 5.2 — a level target the year's actual exceeds many times over is the growth rate, not the level.
+    Without an actual the row's growth figure alone decides only for a target a growth could be (≤ 30)."""
+    if growth.strip() in _EMPTY:
+        return False
+    target = float(annual.strip())
+    if not 0 < target <= 30:
+        return False
+    done = unicodedata.normalize("NFKC", done).strip()
+    return not _BARE.match(done) or float(done) >= 5 * target
 
 
 def growth_sentence(cell: str) -> str:
@@ -50,16 +73,19 @@ def growth_sentence(cell: str) -> str:
     return cell if re.match(r"^(同比|比上年|增长|下降)", cell) else f"同比增长{cell}"
 
 
-def report_text(progress: str, growth: str, problems: str, unit: str) -> str | None:
+def report_text(progress: str, growth: str, problems: str, unit: str, percent_done: str = "") -> str | None:
     """One progress text from the report's columns: the progress (a bare figure gets the row's unit), the
     growth column as a sentence, and 存在问题 — where many reports say why a task lags. 下步打算 is not
     judged: it says what will be done, not what was."""
     parts = []
     progress = progress.strip()
     if progress not in _EMPTY:
-        parts.append(f"{progress}{unit}" if (growth or problems) and _BARE.match(progress) and unit not in _EMPTY else progress)
+        parts.append(f"{progress}{unit}" if _BARE.match(progress) and unit not in _EMPTY else progress)
     if growth.strip() not in _EMPTY:
         parts.append(growth_sentence(growth.strip()))
+    done = unicodedata.normalize("NFKC", percent_done).strip()
+    if done not in _EMPTY:
+        parts.append(f"完成进度{done.rstrip('%')}%" if _BARE.match(done.rstrip("%")) else done)
     if problems.strip() not in _EMPTY:
         parts.append(f"存在问题：{problems.strip()}")
     if not parts:
@@ -156,9 +182,14 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             name, named_target = split_named_target(name)
             annual = annual or named_target
         unit = cell(row, "unit").strip()
-        if (name and "growth" in cols and annual and _BARE.match(annual.strip()) and unit in ("%", "％")
-                and not _LEVEL_NAME.search(name)):
+        if name and unit in _EMPTY:  # no 单位 column: the name's bracket (地区生产总值（亿元）) or the column's header
+            unit = name_unit(name) or header.units.get("annual_target") or header.units.get("progress") or unit
+        progress_cell = clean_text(cell(row, "progress"))
+        if name and "growth" in cols and annual and _BARE.match(annual.strip()) and not _LEVEL_NAME.search(name) and (
+                unit in ("%", "％") or _growth_not_level(annual, progress_cell, cell(row, "growth"))):
             annual = f"增长{annual.strip()}%"  # 地区生产总值 | % | 6 beside a growth column: the target is a growth
+        elif annual and _BARE.match(annual.strip()) and header.units.get("annual_target"):
+            annual = f"{annual.strip()}{header.units['annual_target']}"  # 年度目标（亿元） | 32
         if name:  # a 单位 column: the unit goes where Fuling's tables write it, 地区生产总值增速（%）
             name = with_unit(name, unit)
         records.append(RowRecord(
@@ -166,9 +197,10 @@ def table_records(table: SourceTable, header: HeaderMap) -> tuple[list[RowRecord
             annual_target=annual,
             leaders=split_names(cell(row, "leaders")), lead_units=split_names(cell(row, "lead_units")),
             coop_units=split_names(cell(row, "coop_units")),
-            progress=(report_text(clean_text(cell(row, "progress")), cell(row, "growth"), cell(row, "problems"), unit)
+            progress=(report_text(progress_cell, cell(row, "growth"), cell(row, "problems"), unit, cell(row, "percent_done"))
                       if set(PROGRESS_FIELDS) & cols.keys() else None),
             note=clean_text(cell(row, "note")) or None,
+            deadline=clean_text(cell(row, "deadline")) or None,
         ))
     return records, notes
 

@@ -17,7 +17,7 @@ from ..facts.workspace import load_plan, load_progress, period_months
 from ..periods import check_date, check_year
 from .diff import plan_changes, progress_changes
 from .columns import load_workspace_columns, parse_column_map
-from .headers import FIELD_LABELS, PROGRESS_FIELDS, describe_missing, find_header
+from .headers import FIELD_LABELS, PROGRESS_FIELDS, describe_missing, find_header, header_field, normalise_header
 from .merge import Merger, child
 from .state import ImportState
 from ..store.lock import LOCK_NAME, workspace_lock
@@ -168,6 +168,7 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force, col
             rows_in_file += len(records)
             for col, text in header.unmapped:
                 report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{text.strip()}」无法识别，未导入")
+            report.warnings.extend(duplicate_column_notes(table, header, overrides))
             if "next_steps" in header.columns:
                 col = header.columns["next_steps"]
                 report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{table.rows[header.row][col].strip()}」"
@@ -252,3 +253,19 @@ def _write(path: Path, data, dry_run: bool, report: ImportReport, describe) -> N
         report.diff.extend(describe(old, text))
     if not dry_run:
         atomic_write_text(path, text)
+
+
+def duplicate_column_notes(table, header, overrides) -> list[str]:
+    """A second column read as the same field is not imported: say so (a header merged over two columns repeats
+    its text and is no second column)."""
+    notes = []
+    cells = table.rows[header.row]
+    for col, text in header.duplicates:
+        field = header_field(text, overrides)
+        first = header.columns.get(field)
+        if first is None or first >= len(cells) or normalise_header(cells[first]) == normalise_header(text):
+            continue
+        notes.append(f"{table.source} {table.location}：第{col + 1}列「{text.strip()}」与第{first + 1}列"
+                     f"「{cells[first].strip()}」都读作「{FIELD_LABELS.get(field, field)}」，只导入了第{first + 1}列"
+                     f"（可用 --map 「{text.strip()}=字段」指定）")
+    return notes

@@ -28,7 +28,7 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("quantified", "bool", "量化目标", "至少有一个带数字的目标"),
     FieldSpec("direction", "str", "目标方向", "以上 / 左右 / 以内（上限）"),
     FieldSpec("ratio", "num", "完成率", "实际数 ÷ 目标数（几个子目标取最低者）"),
-    FieldSpec("time_progress", "num", "时序进度", "按报告期应达到的进度（默认 已过月数 ÷ 12）"),
+    FieldSpec("time_progress", "num", "时序进度", "按报告期应达到的进度（默认 已过月数 ÷ 12；有完成时限的任务为 已过月数 ÷ 时限月，到期为 1）"),
     FieldSpec("shortfall", "num", "落后时序", "时序进度 − 完成率；正数表示落后于时序（个数类目标按整个计：2 个的目标 9 月应完成 1 个）"),
     FieldSpec("lead", "num", "领先时序", "完成率 − 时序进度；正数表示快于时序"),
     FieldSpec("growth_actual", "num", "实际增速", "报告的累计增速（%）"),
@@ -47,6 +47,7 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("data_end_month", "num", "数据截止月", "进展数据截止的月份"),
     FieldSpec("data_lag_months", "num", "数据滞后月数", "报告期月份 − 数据截止月份；正数表示数据偏旧"),
     FieldSpec("month", "num", "报告月份", "报告期的月份（2023-09 → 9）"),
+    FieldSpec("due_month", "num", "完成时限月", "任务要求在年底前完成的月份（完成时限 6月底前 → 6；上一年的时限 → 0）；没有或年底为时限时缺失，时序进度按此计算"),
     FieldSpec("forecast_only", "bool", "仅预计数", "只有预计/计划数，没有实际数"),
 )}
 

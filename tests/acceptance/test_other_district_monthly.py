@@ -41,9 +41,9 @@ TASKS = [
     ("完成燃气管道老化更新改造60公里。", "已完成改造41公里，完成率68.3%。", "", "", "正常"),
     ("建成智慧停车平台。", "平台已上线试运行，接入停车场86个。", "", "", "正常"),
 ]
-# 序号12 (实施…项目: 开工18个 is what an office counts, duban counts 完工7个) and 序号13 (the office accepts the
-# year-end 认定批次 in 存在问题) are the known misses: judged 严重滞后, officially 正常.
-KNOWN_MISSES = {"12", "13"}
+# No known misses left: 序号12 (实施…项目 with 开工18个，完工7个) counts its started projects, as offices do, and 序号13
+# (认定批次集中在年底 in 存在问题) is not compared with time progress before the year-end batch (R-ST-08).
+KNOWN_MISSES: set[str] = set()
 INDICATORS = [  # 指标名称, 单位, 年度目标, 1-10月完成, 同比增长（%）, expected
     ("地区生产总值", "%", "6", "", "5.1", "符合预期"),
     ("社会消费品零售总额", "%", "8", "", "9.2", "符合预期"),

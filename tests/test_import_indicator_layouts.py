@@ -1,0 +1,70 @@
+"""Indicator tables headed as other offices head them (hand-written layouts; Fuling's own are in
+test_import_headers_content.py): each is imported and judged, none is skipped or left 待核实 for its layout.
+
+What the layouts exercise: a target column named by the year's start (年初目标) or 预期 (年度预期); the unit in a
+header's bracket (年度目标（%）) or only in the name's (地区生产总值（亿元）); an indicator table whose name column is
+headed 项目 (only its growth column says what it is); a bare growth target beside a growth column in a money unit
+(地区生产总值 | 亿元 | 6 | 1520.3 | 5.2: 6 is the growth, the level actual exceeds it 250 times)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+openpyxl = pytest.importorskip("openpyxl")
+
+ROWS = [  # name, unit, target, 1-9月 level, growth %, expected
+    ("地区生产总值", "亿元", "6", "1520.3", "5.2", "符合预期"),
+    ("规模以上工业增加值", "%", "8", "", "6.1", "不达预期"),
+    ("固定资产投资", "%", "10", "", "-2.5", "不达预期"),
+    ("社会消费品零售总额", "亿元", "7", "610.2", "6.8", "符合预期"),
+    ("城镇新增就业", "万人", "2", "1.6", "", "符合时间节点要求"),
+]
+LAYOUTS = {
+    "unit_column_and_rank": (["指标", "单位", "2024年目标", "1-9月", "增速(%)", "排名"],
+                             lambda r: [r[0], r[1], r[2], r[3], r[4], "3"]),
+    "unit_in_the_name": (["主要经济指标", "全年目标", "前三季度完成值", "同比增减（%）"],
+                         lambda r: [f"{r[0]}（{r[1]}）", r[2], r[3], r[4]]),
+    "start_of_year_target": (["序号", "指标名称", "计量单位", "年初目标", "本期完成", "增长%", "责任单位"],
+                             lambda r: ["1", r[0], r[1], r[2], r[3], r[4], "区统计局"]),
+    "headed_project": (["项目", "年度预期", "实际完成", "比上年±%"],
+                       lambda r: [f"{r[0]}（{r[1]}）", r[2], r[3], r[4]]),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_an_unfamiliar_indicator_header_is_imported_and_judged(layout, tmp_path):
+    header, row = LAYOUTS[layout]
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.title = "指标"
+    sheet.append(["2024年主要经济指标完成情况"])
+    sheet.append(header)
+    for r in ROWS:
+        sheet.append(row(r))
+    book, ws = tmp_path / f"{layout}.xlsx", tmp_path / "ws"
+    wb.save(book)
+    imported = run_cli("import", book, "--into", ws, "--region", "某区", "--year", "2024", "--period", "2024-09")
+    assert imported.returncode == 0, imported.stderr
+    assert "指标 5 行" in imported.stdout and "跳过" not in imported.stdout + imported.stderr
+    checked = run_cli("check", ws, "--period", "2024-09", "--out", tmp_path / "out", "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+    judged = {i["name"].split("（")[0]: i["status"] for i in result["indicators"]}
+    assert judged == {name: expected for name, *_, expected in ROWS}
+
+
+def test_a_unit_in_a_target_header_goes_with_its_bare_cells(tmp_path):  # hand-written
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["指标名称", "年度目标（亿元）", "上半年完成（亿元）"])
+    sheet.append(["一般公共预算收入", "32", "17.1"])
+    book, ws = tmp_path / "t.xlsx", tmp_path / "ws"
+    wb.save(book)
+    assert run_cli("import", book, "--into", ws, "--region", "某区", "--year", "2024", "--period", "2024-06").returncode == 0
+    plan = (ws / "plan.yaml").read_text(encoding="utf-8")
+    assert "annual_target_text: 32亿元" in plan
+    assert "17.1亿元" in (ws / "progress" / "2024-06.yaml").read_text(encoding="utf-8")
