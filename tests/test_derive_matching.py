@@ -1,7 +1,9 @@
-"""extract.matching.match against the pair-by-pair matcher it replaced (3198dea), on generated targets and
-measures: the same match, actual, ratio and reason for every target (derive's speed work must not change a match).
+"""extract.matching.match against the pair-by-pair matcher it replaced, on generated targets and measures: the same
+match, actual, ratio and reason for every target (derive's speed work must not change a match).
 
-The reference below is that matcher verbatim (renamed); `_result`, `mark_list_totals` and `rung` are shared."""
+The reference below is that matcher (3198dea's, renamed) with the matching rules added since for other districts'
+phrasing (a bare figure, the finished length, 实施 by 开工, 新建's rung, generic head nouns); the helpers they call
+(`_result`, `mark_list_totals`, `rung`, `measure_rung` …) are shared."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ import pytest
 
 from engine.extract import get_lexicon, read_progress, read_targets
 from engine.extract.lexicon import Lexicon
-from engine.extract.matching import (MIN_SIM, _KINDS, _grams, _period_month, _result, _similarity, mark_copies,
-                                     mark_list_totals, match, rung)
+from engine.extract.matching import (_KINDS, _TARGET_RUNG, MIN_SIM, STARTED_VERBS, _grams, _head, _named,
+                                     _period_month, _result, _similarity, mark_copies, mark_list_totals, match,
+                                     measure_rung, rung)
 from engine.extract.units import convert
 
 
-# --- the reference (3198dea) ---
+# --- the reference: the pair-by-pair matcher (3198dea's, with the other-district rules of accuracy-5) ---
 
 def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     """None if m can measure t, else the Chinese reason why not."""
@@ -31,7 +34,7 @@ def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
     related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
     if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
         return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
-    tr, mr = rung(lx, t.get("verb")), rung(lx, m.get("verb"))
+    tr, mr = _TARGET_RUNG.get(t.get("verb")) or rung(lx, t.get("verb")), measure_rung(lx, m)
     if tr is not None and mr is not None and mr < tr:
         return f"阶段低于目标（{m.get('verb')}＜{t.get('verb')}）"  # 完工 never satisfies 建成投用
     if m.get("copied"):
@@ -114,7 +117,7 @@ def reference_match(lx: Lexicon, targets: list[dict], reading: dict, period: str
                 _note(why_not, i, bad)
                 continue
             mtext = (m.get("context") or "") + (m.get("object") or "")
-            if t["kind"] == "count" and len(tobj) >= 2 and mtext and tobj[-1] not in mtext:
+            if t["kind"] == "count" and len(tobj) >= 2 and mtext and _head(tobj) not in mtext:
                 _note(why_not, i, f"对象不同（{m.get('object') or m.get('context')}≠{tobj}）")
                 continue  # the head noun (last character) differs: 园区 vs 工厂
             if tgrams is None:
@@ -137,8 +140,14 @@ def reference_match(lx: Lexicon, targets: list[dict], reading: dict, period: str
         rare_unit = lx.unit_names[t["unit"]].dimension not in ("money", "item", "person", "percent")
         # 已完工5个，正在施工4个，其余3个处于招标阶段: for the only count target, the one figure stated at a finished
         # rung (完工/竣工/建成 …) is what was done; figures at lower rungs are work still under way
-        finished = [c for c in whole if (rung(lx, measures[c.measure].get("verb")) or 0) >= 4]
-        only_finished = finished[0].measure if t["kind"] == "count" and len(same_kind) == 1 and len(finished) == 1 else None
+        finished = [c for c in whole if (measure_rung(lx, measures[c.measure]) or 0) >= 4]
+        only_finished = finished[0].measure if len(same_kind) == 1 and len(finished) == 1 and (
+            t["kind"] == "count" or rare_unit) else None  # 已完工42公里，在建35公里 too
+        started = [c for c in whole if rung(lx, measures[c.measure].get("verb")) == 2] if (
+            t.get("verb") in STARTED_VERBS and t["kind"] == "count" and len(same_kind) == 1) else []
+        only_started = started[0].measure if len(started) == 1 else None
+        if only_started is not None:
+            only_finished = None
         for score, sim, fam, j in cands:
             evidence = sim >= MIN_SIM or (aligned and measures[j].get("item") == items[k])
             if fam and (sim >= 0.15 or n_fam == 1):
@@ -148,6 +157,10 @@ def reference_match(lx: Lexicon, targets: list[dict], reading: dict, period: str
                 evidence = True  # the only growth (or 亿立方米) figure for the only such target
             if not evidence and j == only_finished:
                 evidence = True
+            if j == only_started:
+                evidence, score = True, score + 3.0  # ahead of the 完工 figure of the same family
+            if not evidence and len(whole) == 1 and len(same_kind) == 1 and not _named(measures[j]):
+                evidence = True  # a bare figure (完成17.1亿元, a table's 上半年完成 cell) names nothing else
             if evidence:
                 pairs.append(Pair(score, -j, i, j, sim, fam, len(cands)))
         if not cands:

@@ -8,7 +8,6 @@ is the only comparable figure for the only target of its kind.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from .lexicon import Lexicon
 from .units import convert
@@ -49,34 +48,6 @@ def _period_month(period: str | None) -> int | None:
         return int(str(period).split("-")[1])
     except (IndexError, ValueError):
         return None
-
-
-def _compatible(lx: Lexicon, t: dict, m: dict) -> str | None:
-    """None if m can measure t, else the Chinese reason why not."""
-    if m["kind"] not in _KINDS.get(t["kind"], ()):
-        return "类型不同"
-    if convert(lx, 1.0, m["unit"], t["unit"]) is None:
-        return "单位不可换算"
-    tf, mf = t.get("verb_family"), m.get("verb_family")
-    gen = lx.generic_families
-    tv, mv = lx.verbs.get(t.get("verb") or ""), lx.verbs.get(m.get("verb") or "")
-    related = (tv is not None and mf in tv.also) or (mv is not None and tf in mv.also) or tf in m.get("also_families", ())
-    if tf and mf and tf != mf and tf not in gen and mf not in gen and not related:
-        return f"动词不同族（{m.get('verb') or mf}≠{t.get('verb') or tf}）"
-    tr, mr = _TARGET_RUNG.get(t.get("verb")) or rung(lx, t.get("verb")), measure_rung(lx, m)
-    if tr is not None and mr is not None and mr < tr:
-        return f"阶段低于目标（{m.get('verb')}＜{t.get('verb')}）"  # 完工 never satisfies 建成投用
-    if m.get("copied"):
-        return "是照抄的目标原文"  # 改造5座公厕：已完成3座 — the 5 is the task's own words
-    if m.get("forecast"):
-        return "只是预计数"
-    if m.get("role") == "list":
-        return "是清单总数"  # 15个城市更新项目中，已建成3个: 15 is the list, 3 the actual
-    if tf == "新增" and "累计" in (m.get("quote") or "") and str((m.get("data_period") or {}).get("label", "")).startswith("截至"):
-        return "是累计数"  # 新增充电桩500个 vs 截至8月末累计建成2860个
-    if m.get("cumulative") and not any(w in (t.get("quote") or "") for w in lx.markers["cumulative"]):
-        return "是累计数"  # unless the target is itself a stock (贷款余额突破800亿元)
-    return None
 
 
 def _head(obj: str) -> str:
@@ -150,46 +121,6 @@ def _under_heading(measures: list[dict], j: int, t: dict, text: str) -> None:
                 m["context"] = t.get("object") or ""
 
 
-class MeasureCandidate(NamedTuple):
-    """A measure that could be a target's actual."""
-
-    score: float
-    sim: float  # name similarity
-    fam: bool  # same (specific) verb family
-    measure: int  # index into the measures
-
-
-class Pair(NamedTuple):
-    """A candidate with the evidence to pair it: sorted best first (score, then the earlier measure)."""
-
-    score: float
-    neg_measure: int
-    target: int
-    measure: int
-    sim: float
-    fam: bool
-    n_cands: int
-
-
-class Pick(NamedTuple):
-    """The measure chosen for a target."""
-
-    measure: int
-    sim: float
-    fam: bool
-    n_cands: int
-
-
-_PRIORITY = {"类型不同": 0, "单位不可换算": 0}
-
-
-def _note(why_not: dict, i: int, reason: str) -> None:
-    """Keep the most telling reason a target got no measure (a forecast beats a unit clash)."""
-    rank = _PRIORITY.get(reason, 2 if reason.startswith(("只是", "是累计")) else 1)
-    if i not in why_not or rank > why_not[i][0]:
-        why_not[i] = (rank, reason)
-
-
 def mark_list_totals(measures: list[dict]) -> list[dict]:
     """13个治理项目，已完工9个，正在施工4个: a count that later figures of its unit add up to is the size of
     the list they break down, not an actual (role `list`, as 15个项目中 already is)."""
@@ -210,7 +141,7 @@ def mark_list_totals(measures: list[dict]) -> list[dict]:
     return out
 
 
-_CONVERTIBLE: dict[int, tuple] = {}  # id(lexicon) → (lexicon, {(from unit, to unit): convertible}), as _compatible's test
+_CONVERTIBLE: dict[int, tuple] = {}  # id(lexicon) → (lexicon, {(from unit, to unit): convertible})
 
 
 def _convertible(lx: Lexicon) -> dict:
