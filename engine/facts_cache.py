@@ -138,7 +138,7 @@ def prime_lexicon(root: Path) -> None:
     errors reported as usual) and, inside writing(), cached."""
     from .extract import lexicon
 
-    if not enabled() or lexicon.default_loaded():
+    if not enabled() or (lexicon.default_loaded() and _PENDING is None):
         return
     try:
         sources = {stem: (Path(lexicon.LEXICON_DIR) / f"{stem}.yaml").read_bytes() for stem in lexicon.FILES}
@@ -148,6 +148,8 @@ def prime_lexicon(root: Path) -> None:
     cache = root / CACHE_DIR / "lexicon.json"
     docs = _read_lexicon(cache, key)
     if docs is not None:
+        if lexicon.default_loaded():
+            return  # already loaded (duban import extracted with it) and already cached
         try:
             lexicon.use_default(lexicon.from_documents(docs, defer=True))
             return

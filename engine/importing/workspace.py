@@ -110,7 +110,10 @@ def import_files(files: list[str], into: str, *, region: str | None = None, year
     existed = root.exists()
     try:
         with workspace_lock(into, create=not dry_run):
-            return _import(files, into, region, year, period, as_of, sheet, dry_run, force, column_map)
+            report = _import(files, into, region, year, period, as_of, sheet, dry_run, force, column_map)
+            if not dry_run:
+                prime_caches(root, report)
+            return report
     except BaseException:
         if not existed and root.is_dir():  # a failed first import leaves nothing behind
             (root / LOCK_NAME).unlink(missing_ok=True)
@@ -215,6 +218,20 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force, col
     if not dry_run:
         state.save()
     return report
+
+
+def prime_caches(root: Path, report: ImportReport) -> None:
+    """The facts just written, parsed now and kept in .duban/cache/ with the lexicon (facts_cache.py): the first
+    `duban check` after an import reads them instead of parsing the YAML again (~0.25 s of a district's 1.2 s)."""
+    from .. import facts_cache
+    from ..facts.workspace import load_workspace
+
+    try:
+        with facts_cache.writing():
+            load_workspace(root)
+            facts_cache.prime_lexicon(root)
+    except InputError as exc:  # what was just written does not load: say so now, not at the first check
+        report.warnings.append(f"导入后读取工作区时发现问题：{exc}")
 
 
 def skipped_table_message(table, overrides: dict | None = None) -> str:
