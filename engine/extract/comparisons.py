@@ -113,6 +113,8 @@ def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tupl
 def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = None) -> list[dict]:
     """Every stated comparison, in text order; overlapping readings keep the first entry's."""
     gate, steps = _plan(entries if entries is not None else get_comparisons())
+    if all(checks and not possible(checks, norm) for _, _, checks, _ in steps):
+        return []  # no pattern has its required words in the text: the loop below would skip every one
     present = set(gate.findall(norm)) if gate is not None else None
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
