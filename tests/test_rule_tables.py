@@ -241,3 +241,13 @@ def test_table_row_trace_resolves_parameters():  # hand-written record
     assert row["cells"] == [{"column": "目标方向", "cell": "左右", "resolved": None, "value": "左右"},
                             {"column": "增速差距", "cell": "<= {growth_tolerance_approx}", "resolved": "<= 1.5", "value": 0.5}]
     assert table_row(next(r for r in BOOK.rules if r.id == "R-ST-01"), {}, BOOK.params) is None
+
+
+def test_an_overlap_of_one_status_names_what_differs():
+    from types import SimpleNamespace
+
+    from engine.rulebook.table_check import _outcomes_text
+
+    lag = SimpleNamespace(status="滞后", severity="warn", escalation="提醒")
+    assert _outcomes_text(SimpleNamespace(status="严重滞后", severity="error", escalation="督办"), lag) == "严重滞后 / 滞后"
+    assert _outcomes_text(SimpleNamespace(status="滞后", severity="warn", escalation=None), lag) == "滞后（警告，不督办） / 滞后（警告，提醒）"

@@ -18,6 +18,7 @@ import itertools
 
 from ..errors import Problem, RuleError
 from ..evaluate.plain import holds
+from ..statuses import SEVERITY_ZH
 from .fact_check import contradictions
 from .fields import FIELDS
 from .hints import show
@@ -176,7 +177,7 @@ def check_table(table) -> list[Problem]:
             continue
         problems.append(Problem(
             f"决策表「{table.name}」第 {b[0].number} 行（{b[1].id}）与第 {a[0].number} 行（{a[1].id}）重叠：{_describe(point)} 时两行都适用，"
-            f"结论不同（{_outcome_text(b[1])} / {_outcome_text(a[1])}）", file=table.file, line=b[0].line, col=b[0].col,
+            f"结论不同（{_outcomes_text(b[1], a[1])}）", file=table.file, line=b[0].line, col=b[0].col,
             hint=f"命中策略为 first 时只取第 {a[0].number} 行；请让两行的区间不相交，如 ({{tolerance}}, {{severe_gap}}] 与 > {{severe_gap}}"))
     for i, ok in enumerate(reached):
         if not ok:
@@ -196,6 +197,14 @@ def _outcome(rule) -> tuple:
 
 def _outcome_text(rule) -> str:
     return rule.status or "只作提示"
+
+
+def _outcomes_text(b, a) -> str:
+    """"严重滞后 / 滞后"; two rows with one status differ in severity or escalation, so those are named then."""
+    if _outcome_text(a) != _outcome_text(b):
+        return f"{_outcome_text(b)} / {_outcome_text(a)}"
+    return " / ".join(f"{_outcome_text(r)}（{'，'.join([SEVERITY_ZH.get(r.severity, r.severity or '')] + [r.escalation or '不督办'])}）"
+                      for r in (b, a))
 
 
 def _nearest(rows, point) -> list:
