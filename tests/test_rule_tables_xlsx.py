@@ -57,21 +57,28 @@ def test_unchanged_round_trip_writes_nothing(rules, tmp_path):
     assert {p.name: p.read_bytes() for p in (rules / "tables").iterdir()} == before
 
 
+EDGE_AT_0_1 = {"R-TP-03": "<= 0.1", "R-TP-04": "(0.1, {severe_gap}]", "R-TP-08": "<= 0.1"}  # tolerance 0.15 → 0.10
+
+
+def _import_edge_edit(rules, tmp_path, rows_edited):
+    """The tolerance edge typed as 0.1 into the 落后时序 cells of `rows_edited` in an exported 时序进度.xlsx, imported."""
+    path = export(rules, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    _, header, rows = sheet_cells(path)
+    col = header.index("落后时序") + 1
+    for row_id in rows_edited:
+        wb["时序进度"].cell(rows[row_id]["落后时序"].row, col).value = EDGE_AT_0_1[row_id]
+    wb.save(path)
+    return CliRunner().invoke(main, ["rules", "import-table", str(path), str(rules)])
+
+
 def test_one_threshold_edited_in_excel_changes_exactly_the_tasks_in_between(rules, tmp_path):
     """Tolerance 0.15 → 0.10 for tasks, typed into the three cells that share the edge (R-TP-03, R-TP-04 and the
     deadline row R-TP-08, whose outcome equals R-TP-04's, so it may also stay: next test); rules diff names the tasks
     whose 落后时序 lies in (0.10, 0.15] and that were 正常 by R-TP-03 — computed here from the old result's figures."""
     old = tmp_path / "old"
     shutil.copytree(rules, old)
-    path = export(rules, tmp_path)
-    wb = openpyxl.load_workbook(path)
-    ws, header, rows = sheet_cells(path)
-    col = header.index("落后时序") + 1
-    wb["时序进度"].cell(rows["R-TP-03"]["落后时序"].row, col).value = "<= 0.1"
-    wb["时序进度"].cell(rows["R-TP-04"]["落后时序"].row, col).value = "(0.1, {severe_gap}]"
-    wb["时序进度"].cell(rows["R-TP-08"]["落后时序"].row, col).value = "<= 0.1"
-    wb.save(path)
-    result = CliRunner().invoke(main, ["rules", "import-table", str(path), str(rules)])
+    result = _import_edge_edit(rules, tmp_path, ("R-TP-03", "R-TP-04", "R-TP-08"))
     assert result.exit_code == 0, result.output
     assert "R-TP-03 落后时序：<= {tolerance} → <= 0.1" in result.output
     text = (rules / "tables" / "时序进度.yaml").read_text(encoding="utf-8")
@@ -148,14 +155,7 @@ def test_a_band_added_in_the_sheet_becomes_a_row(rules, tmp_path):
 def test_an_edge_left_in_the_deadline_row_is_no_conflict(rules, tmp_path):
     """R-TP-08 (at the deadline) and R-TP-04 give the same outcome (滞后, 警告, 提醒): left at 0.15 while R-TP-03 and
     R-TP-04 move to 0.10, the two rows overlap harmlessly and the import takes the edit."""
-    path = export(rules, tmp_path)
-    wb = openpyxl.load_workbook(path)
-    ws, header, rows = sheet_cells(path)
-    col = header.index("落后时序") + 1
-    wb["时序进度"].cell(rows["R-TP-03"]["落后时序"].row, col).value = "<= 0.1"
-    wb["时序进度"].cell(rows["R-TP-04"]["落后时序"].row, col).value = "(0.1, {severe_gap}]"
-    wb.save(path)
-    result = CliRunner().invoke(main, ["rules", "import-table", str(path), str(rules)])
+    result = _import_edge_edit(rules, tmp_path, ("R-TP-03", "R-TP-04"))
     assert result.exit_code == 0, result.output
     assert "R-TP-03 落后时序：<= {tolerance} → <= 0.1" in result.output and "R-TP-08" not in result.output
 
