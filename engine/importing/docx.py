@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.errors import InputError
 from engine.store.input_gate import refuse_xml_doctype
 from engine.library_messages import broken_file
+from engine.importing.prose import prose_table
 from engine.importing.tables import SourceTable
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -41,10 +42,16 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 def read_docx_tables(path: str | Path) -> list[SourceTable]:
-    """Every table of the document (nested ones after their parent), in document order."""
+    """Every table of the document (nested ones after their parent), in document order; a document without a table
+    gives the table its numbered paragraphs make, if they make one."""
     doc = _open(path)
     out: list[SourceTable] = []
     _walk(doc.element.body, str(path), out)
+    if not out:  # a report written as numbered paragraphs (engine/importing/prose.py)
+        paras = [_para_text(el).strip() for el in _blocks(doc.element.body) if el.tag == P]
+        table = prose_table([p for p in paras if p], str(path))
+        if table is not None:
+            out.append(table)
     return out
 
 
