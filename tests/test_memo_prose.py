@@ -95,3 +95,17 @@ def test_an_indicator_with_its_target_says_below_the_target():  # hand-written
            "metrics": {"growth_actual": 2.0, "growth_target": 6.0}}
     f = finding("增速2.0%，低于全年目标6.0%（「增长2%」）", "增长2%", "6%", {"growth_shortfall": 4.0})
     assert reason(raw, [f]) == "一般公共预算收入增速2%，低于目标4个百分点。"
+
+
+def test_at_the_deadline_a_shortfall_is_not_completed():  # hand-written
+    raw = {"kind": "task", "text": "6月底前完成背街小巷整治30条。", "metrics": {"ratio": 0.9, "time_progress": 1.0}}
+    f = finding("已到完成时限（时序进度100%），完成率90%，未完成目标（「整治27条」；目标「整治30条」）", "整治27条", "整治30条",
+                {"shortfall": 0.1, "time_progress": 1.0, "ratio": 0.9})
+    assert reason(raw, [f]) == "年度目标整治30条，目前整治27条，完成90%，已到完成时限，未完成目标。"
+
+
+def test_a_stage_short_at_the_deadline_is_said_without_the_stage_word():  # hand-written
+    raw = {"kind": "task", "text": "推动区人民医院新院区投用。", "metrics": {"time_progress": 1.0, "stage": "主体施工"}}
+    f = finding("已到完成时限（时序进度100%），项目仍在主体施工，未达到目标要求的阶段：「主体工程」", "主体工程", None,
+                {"time_progress": 1.0, "stage_gap": 2})
+    assert reason(raw, [f]) == "已到完成时限（时序进度100%），项目仍在主体施工，未达到目标要求的阶段。"

@@ -85,7 +85,8 @@ def _ratio(raw: dict, f) -> str | None:
     ratio, tp = m.get("ratio"), m.get("time_progress")
     if ratio is None or tp is None or "shortfall" not in f.values:
         return None
-    done = f"完成{num(ratio * 100, 0)}%，低于时序进度{num((tp - ratio) * 100, 0)}个百分点"
+    done = (f"完成{num(ratio * 100, 0)}%，已到完成时限，未完成目标" if tp >= 1  # the deadline, or the year's end
+            else f"完成{num(ratio * 100, 0)}%，低于时序进度{num((tp - ratio) * 100, 0)}个百分点")
     if f.quote and f.target_quote:
         target = _LEAD_WORDS.sub("", f.target_quote)
         return f"年度目标{target}，目前{_PREFIXES.sub('', f.quote)}，{done}"
@@ -123,7 +124,10 @@ def reason(raw: dict, issues) -> str:
         if f.quote and f.quote in quotes:
             continue  # two rules on the same reported words: one sentence
         quotes.add(f.quote)
-        text = _growth(raw, f) or _ratio(raw, f) or _evidence(f) or _plain(f.message)
+        # a stage short of the target at the deadline (R-DL-01) is said by the rule: its quote is only the stage word
+        staged = (_plain(re.sub(r"[：:]\s*「[^」]*」\s*$", "", f.message))
+                  if "stage_gap" in f.values and "time_progress" in f.values else None)
+        text = _growth(raw, f) or _ratio(raw, f) or staged or _evidence(f) or _plain(f.message)
         text = text.rstrip("。；; ")
         if text and not any(text in p or p in text for p in parts):
             parts.append(text)
