@@ -150,11 +150,9 @@ def prime_lexicon(root: Path) -> None:
     if docs is not None:
         if lexicon.default_loaded():
             return  # already loaded (duban import extracted with it) and already cached
-        try:
+        with contextlib.suppress(lexicon.LexiconError):  # cannot be, for the same files: then it is loaded as usual
             lexicon.use_default(lexicon.from_documents(docs, defer=True))
             return
-        except lexicon.LexiconError:  # cannot be, for the same files: but then it is loaded as usual
-            pass
     lx = lexicon.get_lexicon()
     if _PENDING is None:
         return
