@@ -90,9 +90,9 @@ def _overlaps(rx: re.Pattern | None, text: str, s: int, e: int) -> bool:
 _PLANS: dict[int, tuple] = {}  # id(entries) -> (entries, plan): by identity, as hashing the entries costs µs
 
 
-def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple]:
-    """(gate, [(entry, pattern, checks, tests)]): as finders.plan, the characters of a text, found in one pass,
-    skip most patterns before any word is tested."""
+def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple, tuple | None]:
+    """(gate, [(entry, pattern, checks, tests)], screens): as finders.plan, the characters of a text, found in one
+    pass, skip most patterns before any word is tested."""
     cached = _PLANS.get(id(entries))
     if cached is not None and cached[0] is entries:
         return cached[1]
@@ -104,17 +104,23 @@ def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tupl
             for c, _ in tests or ():
                 chars |= c
             steps.append((entry, rx, checks, tests))
+    # every step's checks, for the early return; None when a step has none (it may match any text)
+    screens = tuple(checks for _, _, checks, _ in steps) if all(checks for _, _, checks, _ in steps) else None
     if len(_PLANS) > 8:
         _PLANS.clear()
-    plan = _PLANS[id(entries)] = (entries, (char_gate(chars), tuple(steps)))
+    plan = _PLANS[id(entries)] = (entries, (char_gate(chars), tuple(steps), screens))
     return plan[1]
 
 
 def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = None) -> list[dict]:
     """Every stated comparison, in text order; overlapping readings keep the first entry's."""
-    gate, steps = _plan(entries if entries is not None else get_comparisons())
-    if all(checks and not possible(checks, norm) for _, _, checks, _ in steps):
-        return []  # no pattern has its required words in the text: the loop below would skip every one
+    gate, steps, screens = _plan(entries if entries is not None else get_comparisons())
+    if screens is not None:  # a plain loop, not all(<genexpr>): it runs for every text, mostly to fail
+        for checks in screens:
+            if possible(checks, norm):
+                break
+        else:
+            return []  # no pattern has its required words in the text: the loop below would skip every one
     present = set(gate.findall(norm)) if gate is not None else None
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
