@@ -18,8 +18,9 @@ import os
 import sys
 from pathlib import Path
 
-# The hot path of read_progress / read_targets (docs/benchmarks.md §4.1). lexicon.py and matching.py stay Python.
-MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading")
+# The hot path of read_progress / read_targets (docs/benchmarks.md §4.1), and of derive: matching (match_targets)
+# and comparisons (find_comparisons). lexicon.py stays Python.
+MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading", "matching", "comparisons")
 PURE_ENV = "DUBAN_PURE_PYTHON"
 
 _HERE = Path(__file__).resolve().parent
