@@ -20,7 +20,7 @@ from pathlib import Path
 
 # The hot path of read_progress / read_targets (docs/benchmarks.md §4.1), and of derive: matching (match_targets)
 # and comparisons (find_comparisons). lexicon.py stays Python.
-MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading", "matching", "comparisons")
+MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading", "matching", "comparisons", "words")
 PURE_ENV = "DUBAN_PURE_PYTHON"
 
 _HERE = Path(__file__).resolve().parent
