@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .extract.comparisons import find_comparisons, may_compare
+from .extract.comparisons import find_comparisons
 from .extract.lexicon import get_lexicon
 from .extract.matching import rung
 from .extract.numbers import normalize
@@ -65,8 +65,6 @@ def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_na
 
 
 def _stated_comparisons(record: dict, evidence: dict, targets: list[dict], text: str, tp: float) -> None:
-    if not may_compare(text):
-        return  # no pattern's words are in the text (most reports): neither normalised nor searched, same result
     found = find_comparisons(normalize(text))
     if not found:
         return

@@ -15,7 +15,6 @@ from pathlib import Path
 from ..library_messages import regex_problem
 from .finders import char_gate, char_tests, chars_pass, checks_of, first_chars, possible
 from .lexicon import LEXICON_DIR, LexiconError, _read
-from .numbers import _TRANSLATE
 
 KINDS = ("target_gap", "time_gap", "time_ahead", "target_ratio")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -91,9 +90,9 @@ def _overlaps(rx: re.Pattern | None, text: str, s: int, e: int) -> bool:
 _PLANS: dict[int, tuple] = {}  # id(entries) -> (entries, plan): by identity, as hashing the entries costs µs
 
 
-def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple, tuple | None, tuple | None]:
-    """(gate, [(entry, pattern, checks, tests)], screens, raw screens): as finders.plan, the characters of a text,
-    found in one pass, skip most patterns before any word is tested."""
+def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tuple, tuple | None]:
+    """(gate, [(entry, pattern, checks, tests)], screens): as finders.plan, the characters of a text, found in one
+    pass, skip most patterns before any word is tested."""
     cached = _PLANS.get(id(entries))
     if cached is not None and cached[0] is entries:
         return cached[1]
@@ -107,70 +106,15 @@ def _plan(entries: tuple[ComparisonEntry, ...]) -> tuple[re.Pattern | None, tupl
             steps.append((entry, rx, checks, tests))
     # every step's checks, for the early return; None when a step has none (it may match any text)
     screens = tuple(checks for _, _, checks, _ in steps) if all(checks for _, _, checks, _ in steps) else None
-    raw = None  # the same checks, each string as the forms a text has before normalize() (may_compare)
-    if screens is not None and all(len(v) == 1 for v in _TRANSLATE.values()):
-        raw = tuple(tuple(tuple(_raw_forms(w) for w in alternatives) for alternatives in checks) for checks in screens)
     if len(_PLANS) > 8:
         _PLANS.clear()
-    plan = _PLANS[id(entries)] = (entries, (char_gate(chars), tuple(steps), screens, raw))
+    plan = _PLANS[id(entries)] = (entries, (char_gate(chars), tuple(steps), screens))
     return plan[1]
-
-
-_MAX_FORMS = 16
-
-
-def _raw_forms(word: str) -> tuple[str, ...] | None:
-    """Every string of a raw text that normalize() (numbers.py) reads as `word`: 60% is also 60％ or ６０﹪, 已完成 also
-    己完成 (the typo it corrects). () when normalize() never leaves `word` (it holds a character normalize() maps to
-    another); None when the forms are too many to list (then `word` is taken to be there)."""
-    forms = [""]
-    for ch in word:
-        mapped = _TRANSLATE.get(ord(ch))
-        if mapped is not None and mapped != ch:
-            return ()
-        sources = ch + "".join(chr(k) for k, v in _TRANSLATE.items() if v == ch and chr(k) != ch)
-        if ch == "已":
-            sources += "己"
-        forms = [f + c for f in forms for c in sources]
-        if len(forms) > _MAX_FORMS:
-            return None
-    return tuple(forms)
-
-
-def may_compare(text: str, entries: tuple[ComparisonEntry, ...] | None = None) -> bool:
-    """False only when find_comparisons(normalize(text)) is sure to find nothing: its early return, tested on the raw
-    text with every form normalize() reads as each required word, so most texts are never normalised for it.
-    A normalised text keeps each character's place, and each of its characters comes from one of those forms, so a
-    word in it is one of its forms in the raw text. True: look (find_comparisons decides)."""
-    raw = _plan(entries if entries is not None else get_comparisons())[3]
-    if raw is None:
-        return True
-    seen: dict = {}  # forms -> found: the same words are required by several patterns
-    for checks in raw:
-        for alternatives in checks:
-            for forms in alternatives:
-                if forms is None:
-                    break  # too many forms to list: taken to be there
-                hit = seen.get(forms)
-                if hit is None:
-                    hit = False
-                    for f in forms:
-                        if f in text:
-                            hit = True
-                            break
-                    seen[forms] = hit
-                if hit:
-                    break
-            else:
-                break  # none of this test's words is there: the pattern cannot match
-        else:
-            return True  # every test of a pattern may pass
-    return False
 
 
 def find_comparisons(norm: str, entries: tuple[ComparisonEntry, ...] | None = None) -> list[dict]:
     """Every stated comparison, in text order; overlapping readings keep the first entry's."""
-    gate, steps, screens, _ = _plan(entries if entries is not None else get_comparisons())
+    gate, steps, screens = _plan(entries if entries is not None else get_comparisons())
     if screens is not None:  # a plain loop, not all(<genexpr>): it runs for every text, mostly to fail
         for checks in screens:
             if possible(checks, norm):
