@@ -136,13 +136,50 @@ def plan(entries) -> list[tuple]:
     return out
 
 
-def hits(words: tuple, entries, text: str, steps=None, done: set | None = None):
+class WordMatch:
+    """A word hit found by words.find: the methods of re.Match that hits' callers use, for the word (the trie regex
+    has no groups: group() is the word, groupdict() is empty)."""
+
+    __slots__ = ("_start", "_end", "string")
+
+    def __init__(self, start: int, end: int, string: str):
+        self._start, self._end, self.string = start, end, string
+
+    def start(self, group=0) -> int:
+        if group not in (0,):
+            raise IndexError("no such group")
+        return self._start
+
+    def end(self, group=0) -> int:
+        if group not in (0,):
+            raise IndexError("no such group")
+        return self._end
+
+    def span(self, group=0) -> tuple[int, int]:
+        return self.start(group), self.end(group)
+
+    def group(self, *groups):
+        if groups not in ((), (0,)):
+            raise IndexError("no such group")
+        return self.string[self._start:self._end]
+
+    def groupdict(self, default=None) -> dict:
+        return {}
+
+
+def hits(words: tuple, entries, text: str, steps=None, done: set | None = None, spans=None):
     """(entry index, match) for every word and pattern hit, words first; overlaps are kept.
     done: names the caller needs no more hits of (it may add to it between hits): their patterns are not run.
+    spans: the (start, end) of this file's words in text, when words.find has found them (the same as its regex's
+    matches): the regex pass is skipped and each word yields a WordMatch.
     (The character gate of comparisons.py does not pay here: with ~30 cheap tests per text it costs what it saves.)"""
     rx, owner = words
-    for m in rx.finditer(text):
-        yield owner[m.group()], m
+    if spans is None:
+        for m in rx.finditer(text):
+            yield owner[m.group()], m
+    else:
+        for s, e in spans:
+            yield owner[text[s:e]], WordMatch(s, e, text)
     for i, trigger, patterns in steps if steps is not None else plan(entries):
         if done and entries[i].name in done:
             continue

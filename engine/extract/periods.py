@@ -29,10 +29,11 @@ def _int(s: str | None) -> int | None:
     return int(v) if v is not None else None
 
 
-def find_periods(norm: str, lx: Lexicon) -> list[Period]:
-    """All period expressions in text order; overlapping ones keep the earliest, longest."""
+def find_periods(norm: str, lx: Lexicon, spans=None) -> list[Period]:
+    """All period expressions in text order; overlapping ones keep the earliest, longest.
+    spans: the period words' (start, end) in norm when words.find has found them (finders.hits)."""
     found: list[Period] = []
-    for i, m in hits(lx.period_words, lx.periods, norm, lx.steps["periods"]):
+    for i, m in hits(lx.period_words, lx.periods, norm, lx.steps["periods"], None, spans):
         e = lx.periods[i]
         if e.exclude is not None and _excluded(norm, m.start(), m.end(), e.exclude):
             continue

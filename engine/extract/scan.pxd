@@ -9,6 +9,7 @@ cdef class Scan:
     cdef public str norm
     cdef public object lx
     cdef public list clause_breaks, seps, sentence_breaks, quantities, verbs, verb_starts, markers, periods, items
+    cdef public list word_spans
     cdef public object _nouns, _num_starts, _by_key
     cdef public dict _word_at, _solid
 

@@ -11,6 +11,7 @@ from operator import attrgetter, itemgetter
 from .lexicon import Lexicon
 from .numbers import Quantity, scan
 from .periods import Period, find_periods
+from .words import find as find_words
 
 CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n（）()【】\[\]]")
 SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
@@ -45,10 +46,12 @@ class Scan:
         self.sentence_breaks = [i for i in self.clause_breaks if norm[i] in _SENTENCE_CHARS]
         self.quantities: list[Quantity] = scan(norm, lx)
         verbs, roles = lx.verbs, lx.marker_role
-        self.verbs = [Token(m.start(), m.end(), w, verbs[w]) for m in lx.verb_re.finditer(norm) for w in (m.group(),)]
+        # verbs, markers, period, stage and flag words in one pass (words.py); the stage and flag words for stages.py
+        self.word_spans = spans = find_words(lx, norm)
+        self.verbs = [Token(s, e, w, verbs[w]) for s, e in spans[0] for w in (norm[s:e],)]
         self.verb_starts = [t.start for t in self.verbs]
-        self.markers = [Token(m.start(), m.end(), w, roles[w]) for m in lx.marker_re.finditer(norm) for w in (m.group(),)]
-        self.periods: list[Period] = find_periods(norm, lx)
+        self.markers = [Token(s, e, w, roles[w]) for s, e in spans[1] for w in (norm[s:e],)]
+        self.periods: list[Period] = find_periods(norm, lx, spans[2])
         self.items = [(m.start(), _item_no(m.group())) for m in ITEM_RE.finditer(norm)] if (
             "是" in norm or "（" in norm or "(" in norm or "①" in norm or "、" in norm) else []
         self._nouns = None

@@ -31,7 +31,7 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
     """The highest stage reached, as stated (not forecast, not negated)."""
     lx: Lexicon = sc.lx
     found = []
-    for i, m in hits(lx.stage_words, lx.stages, sc.norm, lx.steps["stages"]):
+    for i, m in hits(lx.stage_words, lx.stages, sc.norm, lx.steps["stages"], None, sc.word_spans[3]):
         e = lx.stages[i]
         s, end = m.start(), m.end()
         if e.exclude is not None and _excluded(sc.norm, s, end, e.exclude):
@@ -84,7 +84,7 @@ def find_stage(sc: Scan, measures: list[dict]) -> dict | None:
 def find_flags(sc: Scan) -> list[dict]:
     out, seen = [], set()
     norm = sc.norm
-    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm, sc.lx.steps["flags"], seen):  # a found flag's patterns are skipped
+    for i, m in hits(sc.lx.flag_words, sc.lx.flags, norm, sc.lx.steps["flags"], seen, sc.word_spans[4]):  # a found flag's patterns are skipped
         e = sc.lx.flags[i]
         if e.name in seen:
             continue
