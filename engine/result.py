@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .judge.history import escalation
+from .outputs.jsonio import floats_safe, values_floats_safe
 from .periods import period_label
 from .statuses import STATUSES_INDICATOR, STATUSES_TASK
 
@@ -46,6 +47,9 @@ class Finding:
     escalation: str | None = None
     evidence: dict = field(default_factory=dict)
     waived: dict | None = None  # the waiver that exempts this finding (shown, counted, not deciding)
+    # True: every value of to_dict() but `waived` was found float-safe when the finding was made (make_finding), so
+    # result_floats_safe need not walk it again; None: not known, walked. The evidence is not changed after that.
+    floats_ok: bool | None = field(default=None, compare=False, repr=False)
 
     @property
     def check(self) -> str:
@@ -116,6 +120,48 @@ def item_result(j: Judgement, period: str, history: list, params: dict) -> dict:
         out["name"] = item.name or item.text
         out["annual_target_text"] = item.annual_target_text
     return out
+
+
+_ITEMS: dict[int, tuple] = {}  # id(item) → (item, its targets list, whether its own fields are float-safe)
+
+
+def _item_floats_safe(item) -> bool:
+    """floats_safe over the fields item_result copies from the item: the same for every period, walked once."""
+    hit = _ITEMS.get(id(item))
+    if hit is not None and hit[0] is item and hit[1] is item.targets:
+        return hit[2]
+    safe = values_floats_safe((item.id, item.seq, item.kind, item.category, item.text, item.leaders, item.lead_units,
+                               item.coop_units, item.duplicate_of, item.targets, item.name, item.annual_target_text))
+    if len(_ITEMS) > 16384:  # the item is held, so its id is not reused while cached; keep the cache bounded
+        _ITEMS.clear()
+    _ITEMS[id(item)] = (item, item.targets, safe)
+    return safe
+
+
+def row_floats_safe(row: dict, j: Judgement) -> bool:
+    """floats_safe(row) for row = item_result(j, …), walking only what was not walked where it was made: the item's
+    own fields once per item, a finding's evidence when make_finding built it (Finding.floats_ok), the rest here."""
+    if not _item_floats_safe(j.derived.item):
+        return False
+    for finding in j.findings:
+        if not finding.floats_ok:
+            if not floats_safe(finding.to_dict()):
+                return False
+        elif finding.waived is not None and not floats_safe(finding.waived):
+            return False
+    return (values_floats_safe((row["seq"], row["progress_text"], row["reported_status"], row["status"], row["status_reason"]))
+            and values_floats_safe(row["escalation"].values()) and values_floats_safe(row["metrics"].values()))
+
+
+def result_floats_safe(result: dict, judgements: list[Judgement], rows: list[dict]) -> bool:
+    """floats_safe(result) for result = build_result(…, judgements=judgements, items=rows) with rows[k] =
+    item_result(judgements[k], …), unchanged since: the JSON writer may then skip its own walk (floats_checked)."""
+    if len(rows) != len(judgements) or len(result["tasks"]) + len(result["indicators"]) != len(rows):
+        return floats_safe(result)
+    for row, j in zip(rows, judgements):
+        if not row_floats_safe(row, j):
+            return False
+    return floats_safe([value for key, value in result.items() if key != "tasks" and key != "indicators"])
 
 
 def rule_entry(rule) -> dict:

@@ -49,19 +49,31 @@ def derive_all(ws: Workspace, book: Rulebook) -> list[tuple[str, list, float]]:
 
 
 def data_digest(ws: Workspace, period: str) -> str:
-    digest = hashlib.sha256(ws.plan.region.encode())
-    for item_id, entry in ws.progress[period].entries.items():
-        digest.update(item_id.encode() + b"\0" + entry.text.encode() + b"\0")
+    digest = hashlib.sha256(ws.plan.region.encode())  # then each entry's id and text, NUL-terminated, in one update
+    digest.update("".join([f"{item_id}\0{entry.text}\0" for item_id, entry in ws.progress[period].entries.items()]).encode())
     return "sha256:" + digest.hexdigest()[:16]
 
 
 def build_result(ws: Workspace, period: str, tp: float, judgements: list, history: list, book: Rulebook, engine: str) -> dict:
     """result.json of one partition; history: earlier periods, oldest first, each (period, {item id: status})."""
+    return _build(ws, period, tp, judgements, history, book, engine)[0]
+
+
+def partition_bytes(ws: Workspace, period: str, tp: float, judgements: list, history: list, book: Rulebook, engine: str,
+                    pretty: bool = False) -> bytes:
+    """result_bytes(build_result(…), pretty): the same bytes, the floats checked where the values are placed
+    (engine/result.result_floats_safe) instead of by a walk over the whole document."""
+    result, rows = _build(ws, period, tp, judgements, history, book, engine)
+    checked = contract.result_floats_safe(result, judgements, rows)
+    return json_bytes(result, checked) if pretty else compact_json_bytes(result, checked)
+
+
+def _build(ws: Workspace, period: str, tp: float, judgements: list, history: list, book: Rulebook, engine: str):
     rows = [contract.item_result(j, period, history, book.params) for j in judgements]
     return contract.build_result(workspace=ws.name, region=ws.plan.region, year=ws.plan.year, period=period, as_of=None,
                                  time_progress=tp, book=book, engine=engine, data_digest=data_digest(ws, period),
                                  judgements=judgements, items=rows, history=history,
-                                 waivers=waiver_report([], set(), default_as_of(period)), history_statuses=False)
+                                 waivers=waiver_report([], set(), default_as_of(period)), history_statuses=False), rows
 
 
 def result_bytes(result: dict, pretty: bool = False) -> bytes:

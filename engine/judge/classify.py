@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ..derive import Derived
 from ..evaluate.keywords import find_keyword
+from ..outputs.jsonio import floats_safe, values_floats_safe
 from ..rulebook.fields import FIELDS, resolve_field
 from ..rulebook.ir import Leaf, Rule, Rulebook
 from ..result import Finding, Judgement, summarise  # noqa: F401  (summarise re-exported)
@@ -71,6 +72,7 @@ class RulePlan(NamedTuple):
     thresholds: dict  # "field op" → constant
     contains: list[Leaf]  # the keyword leaves, whose match is quoted
     pieces: tuple  # the message template, parsed
+    safe: bool  # the rule's own values in a finding (id, title, version, severity, status, escalation, thresholds) are float-safe
 
 
 _PLANS: dict[int, RulePlan] = {}  # id(rule) → plan; the plan holds the rule, so the id cannot be reused
@@ -87,7 +89,8 @@ def _plan(rule: Rule) -> RulePlan:
                       for leaf in leaves if leaf.op not in ("exists", "contains")}
         contains = [leaf for leaf in leaves if isinstance(leaf, Leaf) and leaf.op == "contains"]
         compared = [n for n in fields if n not in ("text", "progress")]
-        plan = _PLANS[id(rule)] = RulePlan(rule, fields, compared, thresholds, contains, _parsed(rule.message))
+        safe = floats_safe((rule.id, rule.title, rule.version, rule.severity, rule.status, rule.escalation, thresholds))
+        plan = _PLANS[id(rule)] = RulePlan(rule, fields, compared, thresholds, contains, _parsed(rule.message), safe)
     return plan
 
 
@@ -108,8 +111,9 @@ _EXTRA = ("quote", "target_quote", "item_id", "seq")
 
 def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     record, found = derived.record, derived.evidence
-    _, fields, compared, thresholds, contains, pieces = _plan(rule)
-    evidence: dict = {"values": dict(zip(compared, map(record.get, compared))), "thresholds": thresholds.copy()}
+    _, fields, compared, thresholds, contains, pieces, safe = _plan(rule)
+    values = dict(zip(compared, map(record.get, compared)))
+    evidence: dict = {"values": values, "thresholds": thresholds.copy()}
     quote = _keyword_evidence(rule, record, found) if contains else None
     if quote is None:
         for name in fields:
@@ -120,6 +124,8 @@ def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
         for k, v in quote.items():
             if v not in (None, ""):
                 evidence[k] = v
+    # the finding's values are walked for the JSON writer here, where they are placed (the message is a str)
+    safe = safe and values_floats_safe(values.values()) and (not quote or values_floats_safe(quote.values()))
     # the placeholders the message uses, filled in one pass: extra, then the record, then params
     out = []
     for literal, key, spec in pieces:
@@ -133,8 +139,10 @@ def make_finding(rule: Rule, derived: Derived, params: dict) -> Finding:
     message = "".join(out)
     if evidence.get("aims"):  # a compound task: name every aim with its figure, not only the deciding one
         message += "；各子目标：" + "；".join(_aim_text(a) for a in evidence["aims"])
-    return Finding(rule=rule.id, title=rule.title, version=rule.version, severity=rule.severity, status=rule.status,
-                   escalation=rule.escalation, message=message, evidence=evidence)
+    # positional, in Finding's field order (rule, severity, target, quote, message, suggestion, core, title, version,
+    # status, escalation, evidence, waived, floats_ok): a rule finding has no target, quote, suggestion or core
+    return Finding(rule.id, rule.severity, None, "", message, "", "", rule.title, rule.version, rule.status,
+                   rule.escalation, evidence, None, safe)
 
 
 def _extra(key: str, evidence: dict, record: dict, derived: Derived):
@@ -199,18 +207,28 @@ def classify(derived: list[Derived], fired: list[list[str]], book: Rulebook, wai
         key = "status_precedence" if item.item.kind == "task" else "indicator_precedence"
         if key not in precedence:
             precedence[key] = (_ranks(params[key]), len(params[key]))
-        ranks, last = precedence[key]
-        statuses = [f for f in deciding if f.status]
-        if statuses:
-            chosen = min(statuses, key=lambda f: ranks.get(f.status, last)) if len(statuses) > 1 else statuses[0]
-            status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
+        if len(deciding) == 1:  # most items: the one finding decides (the general case below gives the same)
+            only = deciding[0]
+            if only.status:
+                status, reason = only.status, f"{only.rule}：{only.message}"
+            else:
+                status, reason = UNCLEAR, missing_reason(item)
+            escalation = only.escalation if only.escalation in ladder else None
+        elif not deciding:
+            status, reason, escalation = UNCLEAR, missing_reason(item), None
         else:
-            status, reason = UNCLEAR, missing_reason(item)
-        steps = [f.escalation for f in deciding if f.escalation in ladder]
-        escalation = max(steps, key=ladder.__getitem__) if steps else None
+            ranks, last = precedence[key]
+            statuses = [f for f in deciding if f.status]
+            if statuses:
+                chosen = min(statuses, key=lambda f: ranks.get(f.status, last)) if len(statuses) > 1 else statuses[0]
+                status, reason = chosen.status, f"{chosen.rule}：{chosen.message}"
+            else:
+                status, reason = UNCLEAR, missing_reason(item)
+            steps = [f.escalation for f in deciding if f.escalation in ladder]
+            escalation = max(steps, key=ladder.__getitem__) if steps else None
         if status == APPROVED_CHANGE:
             escalation = None  # an approved postponement is not pursued, as a waiver is not
-        out.append(Judgement(derived=item, status=status, status_reason=reason, escalation=escalation, findings=findings))
+        out.append(Judgement(item, status, reason, escalation, findings))
     return out
 
 

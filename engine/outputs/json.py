@@ -7,14 +7,15 @@ from .jsonio import compact_json_bytes as _compact
 from .jsonio import pretty_json_bytes
 
 
-def json_bytes(doc) -> bytes:
-    """json.dumps(doc, ensure_ascii=False, indent=2) + newline, as UTF-8: the bytes of every JSON file duban writes."""
-    return pretty_json_bytes(doc)
+def json_bytes(doc, floats_checked: bool = False) -> bytes:
+    """json.dumps(doc, ensure_ascii=False, indent=2) + newline, as UTF-8: the bytes of every JSON file duban writes.
+    floats_checked: the caller found engine/result.result_floats_safe true for doc (its floats are not walked again)."""
+    return pretty_json_bytes(doc, floats_checked)
 
 
-def compact_json_bytes(doc) -> bytes:
+def compact_json_bytes(doc, floats_checked: bool = False) -> bytes:
     """The same content without indentation (the bench's national run): json.dumps(separators=(",", ":")), byte for byte."""
-    return _compact(doc)
+    return _compact(doc, floats_checked)
 
 
 def result_json(result: dict) -> bytes:

@@ -10,7 +10,9 @@ bytes ~10× faster except in these cases, which go to the standard library inste
   a lone surrogate (UnicodeEncodeError, as before).
 
 Floats are found by one walk over the containers (the only values orjson can write differently); the walk costs
-less than a tenth of the standard encoder. Tested byte for byte in tests/test_render_machine.py.
+less than a tenth of the standard encoder. A caller that has already walked every part of the document that can
+hold such a float (engine/result.py does, where it places the values: result_floats_safe) passes
+floats_checked=True and the walk is skipped. Tested byte for byte in tests/test_render_machine.py.
 """
 
 from __future__ import annotations
@@ -46,24 +48,46 @@ def _orjson_safe(obj) -> bool:
     return True
 
 
+floats_safe = _orjson_safe  # the public name: True when orjson writes every float in obj as Python's repr does
+
+
+def values_floats_safe(values) -> bool:
+    """floats_safe(list(values)) for a flat iterable of values (dict.values(), a tuple): the scalars tested in one
+    loop, a container walked by floats_safe."""
+    for value in values:
+        kind = type(value)
+        if kind is str or kind is int or value is None or kind is bool:
+            continue
+        if kind is float:
+            if value - value != 0.0:
+                return False
+            size = value if value > 0.0 else -value
+            if _TINY < size < _SMALL:
+                return False
+        elif not _orjson_safe(value):
+            return False
+    return True
+
+
 def _stdlib(obj, compact: bool = False) -> bytes:
     if compact:
         return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def pretty_json_bytes(obj) -> bytes:
-    """`json.dumps(obj, ensure_ascii=False, indent=2) + "\\n"` encoded as UTF-8, faster."""
-    return _dumps(obj, False)
+def pretty_json_bytes(obj, floats_checked: bool = False) -> bytes:
+    """`json.dumps(obj, ensure_ascii=False, indent=2) + "\\n"` encoded as UTF-8, faster. floats_checked: the caller
+    has found floats_safe(obj) true (the walk is not repeated)."""
+    return _dumps(obj, False, floats_checked)
 
 
-def compact_json_bytes(obj) -> bytes:
+def compact_json_bytes(obj, floats_checked: bool = False) -> bytes:
     """`json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\\n"` encoded as UTF-8, faster."""
-    return _dumps(obj, True)
+    return _dumps(obj, True, floats_checked)
 
 
-def _dumps(obj, compact: bool) -> bytes:
-    if not _orjson_safe(obj):
+def _dumps(obj, compact: bool, floats_checked: bool = False) -> bytes:
+    if not floats_checked and not _orjson_safe(obj):
         return _stdlib(obj, compact)
     try:
         return orjson.dumps(obj, option=_COMPACT if compact else _OPTIONS)
