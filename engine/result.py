@@ -149,8 +149,8 @@ def row_floats_safe(row: dict, j: Judgement) -> bool:
                 return False
         elif finding.waived is not None and not floats_safe(finding.waived):
             return False
-    return (values_floats_safe((row["seq"], row["progress_text"], row["reported_status"], row["status"], row["status_reason"]))
-            and values_floats_safe(row["escalation"].values()) and values_floats_safe(row["metrics"].values()))
+    return values_floats_safe((row["seq"], row["progress_text"], row["reported_status"], row["status"], row["status_reason"],
+                               *row["escalation"].values(), *row["metrics"].values()))
 
 
 def result_floats_safe(result: dict, judgements: list[Judgement], rows: list[dict]) -> bool:

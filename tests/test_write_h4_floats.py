@@ -113,7 +113,7 @@ def test_top_level_floats_are_checked(book):
 
 def test_values_floats_safe_matches_the_walk():
     cases = [(), ("a", 1, None, True, 0.5), (0.0, -0.0, 1e-4, 1e-10, 5e-324, 1e16, 1.5), (1e-05,), (1.5e-10,), (math.nan,),
-             ("x", [1, {"y": 2e-5}]), ({"a": (1, 2)}, [0.25])]
+             ("x", [1, {"y": 2e-5}]), ({"a": (1, 2)}, [0.25]), ([], {}, (), "z"), ([[]], {"a": []}), ([{}, [math.inf]],)]
     for values in cases:
         assert values_floats_safe(values) is floats_safe(list(values)), values
 

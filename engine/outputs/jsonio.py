@@ -64,7 +64,7 @@ def values_floats_safe(values) -> bool:
             size = value if value > 0.0 else -value
             if _TINY < size < _SMALL:
                 return False
-        elif not _orjson_safe(value):
+        elif (kind is dict or kind is list or kind is tuple) and value and not _orjson_safe(value):  # (an empty one holds none)
             return False
     return True
 
