@@ -4,8 +4,11 @@ notice.docx, or the workspace's own copies). Everything is autoescaped, so & < >
 from __future__ import annotations
 
 import io
+import zipfile
+from functools import lru_cache
 from pathlib import Path
 
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -13,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import InputError
 from ..library_messages import broken_file
 from .context import RenderContext
-from .repro import as_of_time, normalise_zip
+from .repro import as_of_time, normalise_entry, normalise_zip
 from .templates import find_file, make_environment, template_error
 
 
@@ -29,8 +32,57 @@ def _property(text: str) -> str:
     return text if len(text) <= MAX_PROPERTY_CHARS else text[:MAX_PROPERTY_CHARS - 1] + "…"
 
 
+@lru_cache(maxsize=32)
+def _patched(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # docxtpl's clean-up is regular expressions over the text alone
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, with its tag clean-up memoised: a notice's document, header and footer XML are the same
+    text for every notice (~2.5 ms a notice)."""
+
+    def patch_xml(self, src_xml):
+        return _patched(src_xml)
+
+
+class _NormalisedZip:
+    """python-docx's package writer's interface (write, close), writing the entries as repro.normalise_zip would
+    rewrite them: one zip pass instead of writing the package and then re-compressing every entry."""
+
+    def __init__(self, when):
+        self._when = when
+        self._out = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._out, "w")
+
+    def write(self, pack_uri, blob) -> None:
+        blob = blob.encode("utf-8") if isinstance(blob, str) else blob  # as zipfile.writestr would store a str
+        normalise_entry(self._zip, pack_uri.membername, blob, self._when)
+
+    def close(self) -> bytes:
+        self._zip.close()
+        return self._out.getvalue()
+
+
+def saved(tpl: DocxTemplate, when) -> bytes:
+    """normalise_zip(what tpl.save writes), written once. docxtpl's media replacements re-write the saved zip
+    (none are used here): with any of them the file is saved and normalised as before."""
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buf = io.BytesIO()
+        tpl.save(buf)
+        return normalise_zip(buf.getvalue(), when)
+    package = tpl.docx.part.package
+    parts = package.parts  # as OpcPackage.save and PackageWriter.write do
+    for part in parts:
+        part.before_marshal()
+    writer = _NormalisedZip(when)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    return writer.close()
+
+
 def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str) -> bytes:
-    tpl = DocxTemplate(str(path))
+    tpl = _Template(str(path))
     try:
         tpl.init_docx()
     except Exception as exc:  # noqa: BLE001 - python-docx/zipfile/lxml: any failure to open it means an unusable file
@@ -54,9 +106,7 @@ def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnv
     props.author = props.last_modified_by = "duban"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return normalise_zip(buf.getvalue(), when)
+    return saved(tpl, when)
 
 
 def memo_docx(ctx: RenderContext, workspace_dir: Path | None) -> bytes:
