@@ -68,3 +68,21 @@ def test_a_unit_in_a_target_header_goes_with_its_bare_cells(tmp_path):  # hand-w
     plan = (ws / "plan.yaml").read_text(encoding="utf-8")
     assert "annual_target_text: 32亿元" in plan
     assert "17.1亿元" in (ws / "progress" / "2024-06.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, cell, text, direction", [  # hand-written: a bound beside a bare figure
+    ("城镇调查失业率（%）", "5.5以内", "城镇调查失业率5.5%以内", "以内"),
+    ("城镇调查失业率（%）", "不超过5.5", "城镇调查失业率不超过5.5%", "以内"),
+    ("单位GDP能耗下降（%）", "3左右", "单位GDP能耗下降3%左右", "左右"),
+    ("居民消费价格涨幅（%）", "3以下", "居民消费价格涨幅3%以下", "以内"),
+    ("森林覆盖率（%）", "≥55", "森林覆盖率≥55%", None),
+    ("一般公共预算收入（亿元）", "45", "一般公共预算收入45亿元", None),
+])
+def test_a_bound_around_a_bare_target_keeps_the_unit_after_the_figure(name, cell, text, direction):
+    from engine import extract
+    from engine.importing.merge import indicator_target_text
+    assert indicator_target_text(name, cell) == text
+    targets = [t for t in extract.read_targets(text) if t.get("quantity") is not None]
+    assert targets and targets[0]["unit"] in ("%", "亿元")
+    if direction:
+        assert targets[0].get("direction") == direction

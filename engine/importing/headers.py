@@ -52,7 +52,9 @@ KEYWORD_ROLES = (
     # whole headers only: "工作进展及存在问题" holds the report itself (progress), and "地区生产总值增速（%）" is
     # an indicator's name in a data row, not a growth column
     (re.compile(r"^(?:下一?步|下阶段|今后)(?:工作)?(?:打算|计划|措施|安排|思路|重点)?$"), "next_steps"),
-    (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?$"), "problems"),
+    # 存在问题及下步打算 — one column for both, common in other districts' tables: its 下步 part is cut off (rows.py)
+    (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?"
+                r"(?:(?:[和及与、]|以及)(?:下一?步|下阶段)(?:工作)?(?:打算|计划|措施|安排|思路)?)?$"), "problems"),
     (re.compile(r"^(?:(?:1|一)-\d{1,2}月|上半年|前三季度|本期|累计)?(?:同比|比上年)?(?:增长|增速|增幅|增减|增长率|±)"
                 r"(?:[(（][%％][)）]|[%％])?$"), "growth"),
     # the unit's own completion share (完成进度（%） | 64): written into the report as 完成进度64%

@@ -16,7 +16,9 @@ from ..progress import track
 from .join import Candidate, join_key, join_rows
 
 _UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
-_BARE_NUMBER = re.compile(r"^[≥≤>< ]*[-+]?\d+(?:\.\d+)?$")
+# a bare figure with its bound around it: 5.5以内 / 不超过5.5 / 3以下 under 城镇调查失业率（%） — the unit goes after the figure
+_BOUNDED_NUMBER = re.compile(r"^(?P<pre>(?:控制在|不超过|不高于|不低于|低于|高于|[≥≤><约])?\s*[-+]?\d+(?:\.\d+)?)"
+                             r"(?P<post>\s*(?:以内|以下|之内|以上|左右))?$")
 READING_KEYS = ("measures", "data_period", "stage", "flags")
 
 
@@ -28,8 +30,9 @@ def indicator_target_text(name: str, annual: str | None) -> str:
     if not annual or annual.strip() in ("/", "／", "—", "-", "无"):
         return stem
     annual = annual.strip()
-    if _BARE_NUMBER.match(annual) and unit_match:
-        annual += unit_match.group(1)
+    bounded = _BOUNDED_NUMBER.match(annual)
+    if bounded and unit_match:
+        annual = bounded.group("pre") + unit_match.group(1) + (bounded.group("post") or "")
     return annual if annual.startswith(stem[:4]) else f"{stem}{annual}"
 
 
