@@ -18,6 +18,8 @@ COLUMN = [  # hand-written 完成时限 cells, as plans write them: (cell, plan 
     # a date cell as Excel/WPS save it, and dates typed with dots or slashes
     ("2024-06-30", 6), ("2024/6/30", 6), ("2024.6", 6), ("2024.10.31", 10), ("2024-06", 6), ("2024-12-31", None),
     ("2023-12-31", 0), ("2025-03-31", None), ("2024-2025", None),
+    # a 进度安排 cell, read for its last month
+    ("3月底前完成招标；6月底前开工建设", 6), ("一季度完成方案编制，二季度开工，四季度建成", None),
 ]
 PROSE = [  # hand-written task texts: a month is a deadline only when the words say so (前 / 之前 / 内)
     ("6月底前建成区级数据中心。", 6), ("一季度内出台优化营商环境实施方案。", 3), ("上半年内完成校舍安全排查。", 6),

@@ -25,6 +25,10 @@ openpyxl = pytest.importorskip("openpyxl")
     ("存在困难及下步措施", "problems"), ("下步打算", "next_steps"), ("下一步工作计划", "next_steps"),
     ("下步工作措施", "next_steps"), ("同比增长（%）", "growth"), ("增速", "growth"), ("1-10月增速（%）", "growth"),
     ("比上年增长(%)", "growth"), ("同比±%", "growth"),
+    # other offices' headers (hand-written): cooperating units, schedules read as deadlines, results as progress
+    ("参与单位", "coop_units"), ("协作部门", "coop_units"), ("进度安排", "deadline"), ("时间安排", "deadline"),
+    ("完成节点", "deadline"), ("工作成效", "progress"), ("本期值", "progress"), ("实际值", "progress"),
+    ("指标值", "annual_target"),
     # the report itself, with its problems or plans in the same column
     ("工作进展及存在问题", "progress"), ("进展情况和下步打算", "progress"),
     # an indicator's name met while scanning for the header row, and a target
