@@ -45,17 +45,18 @@ def target_rung(target: dict, counted: bool = False) -> int | None:
 def add_word_readings(record: dict, evidence: dict, targets: list[dict], flag_names: list[str],
                       text: str, tp: float, measures: list[dict] | None = None) -> None:
     """Fill the fields read from words; never overwrite a figure matched from numbers."""
-    # a count target whose report gave no comparable figure, only a stage under way (幼儿园主体均已完工): the stage
-    # tells, but only to clear it — a 仍在前期 or 未启动 anywhere in a long report may be about another of its parts
-    counted = (not any(k in record for k in ("ratio", "growth_actual", "limit_excess"))
-               and record.get("stage_rank", 0) >= 2 and not {"仍在前期", "未启动"} & set(flag_names))
+    # a count target whose report gave no comparable figure, only a stage (幼儿园主体均已完工): the stage tells. Under
+    # way, only to clear it — a 仍在前期 or 未启动 anywhere in a long report may be about another of its parts; at 前期
+    # as the highest stage named (4个菜市场均处于前期选址阶段), no part is further on, so it tells both ways
+    stage_rank = record.get("stage_rank")
+    counted = (not any(k in record for k in ("ratio", "growth_actual", "limit_excess")) and stage_rank is not None
+               and (stage_rank <= 1 or not {"仍在前期", "未启动"} & set(flag_names)))
     rungs = [r for r in (target_rung(t, counted) for t in targets) if r is not None]
     if rungs:
         record["target_stage_rank"] = max(rungs)
         if "stage_rank" in record:
             record["stage_gap"] = record["target_stage_rank"] - record["stage_rank"]
             evidence["stage_gap"] = evidence.get("stage", {})
-    stage_rank = record.get("stage_rank")
     needed = max(4, record.get("target_stage_rank", 4))  # 已完工 does not satisfy 建成投用
     if "已完成" in flag_names and "预计完成" not in flag_names and (stage_rank is None or stage_rank >= needed):
         record["done_stated"] = True  # a lower stage stated anywhere means part is not finished

@@ -15,11 +15,17 @@ COLUMN = [  # hand-written 完成时限 cells, as plans write them: (cell, plan 
     ("2024年6月底前", 6), ("6月", 6), ("2024年6月30日前", 6), ("二季度", 6), ("第一季度末", 3), ("上半年", 6),
     ("2024年3月底前", 3), ("十月底前", 10), ("2024年12月底", None), ("年底前", None), ("全年", None),
     ("长期坚持", None), ("持续推进", None), ("2024-2026年", None), ("2025年6月", None), ("2023年底前", 0),
+    # a date cell as Excel/WPS save it, and dates typed with dots or slashes
+    ("2024-06-30", 6), ("2024/6/30", 6), ("2024.6", 6), ("2024.10.31", 10), ("2024-06", 6), ("2024-12-31", None),
+    ("2023-12-31", 0), ("2025-03-31", None), ("2024-2025", None),
+    # a 进度安排 cell, read for its last month
+    ("3月底前完成招标；6月底前开工建设", 6), ("一季度完成方案编制，二季度开工，四季度建成", None),
 ]
 PROSE = [  # hand-written task texts: a month is a deadline only when the words say so (前 / 之前 / 内)
     ("6月底前建成区级数据中心。", 6), ("一季度内出台优化营商环境实施方案。", 3), ("上半年内完成校舍安全排查。", 6),
     ("3月开展春季植树活动。", None), ("上半年完成方案编制，年底前完成改造45个。", None), ("力争年内建成。", None),
     ("9月底前开工建设城北污水处理厂，年底前完成主体施工。", None),
+    ("2024.6.30完成老旧小区改造摸底。", None),  # a bare date in prose is not said to be a deadline
 ]
 
 

@@ -68,3 +68,62 @@ def test_a_unit_in_a_target_header_goes_with_its_bare_cells(tmp_path):  # hand-w
     plan = (ws / "plan.yaml").read_text(encoding="utf-8")
     assert "annual_target_text: 32亿元" in plan
     assert "17.1亿元" in (ws / "progress" / "2024-06.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, cell, text, direction", [  # hand-written: a bound beside a bare figure
+    ("城镇调查失业率（%）", "5.5以内", "城镇调查失业率5.5%以内", "以内"),
+    ("城镇调查失业率（%）", "不超过5.5", "城镇调查失业率不超过5.5%", "以内"),
+    ("单位GDP能耗下降（%）", "3左右", "单位GDP能耗下降3%左右", "左右"),
+    ("居民消费价格涨幅（%）", "3以下", "居民消费价格涨幅3%以下", "以内"),
+    ("森林覆盖率（%）", "≥55", "森林覆盖率≥55%", None),
+    ("一般公共预算收入（亿元）", "45", "一般公共预算收入45亿元", None),
+])
+def test_a_bound_around_a_bare_target_keeps_the_unit_after_the_figure(name, cell, text, direction):
+    from engine import extract
+    from engine.importing.merge import indicator_target_text
+    assert indicator_target_text(name, cell) == text
+    targets = [t for t in extract.read_targets(text) if t.get("quantity") is not None]
+    assert targets and targets[0]["unit"] in ("%", "亿元")
+    if direction:
+        assert targets[0].get("direction") == direction
+
+
+LEVELS = [  # hand-written: levels and ceilings, judged in September (name, unit, target, 1-9月, growth %, expected)
+    ("森林覆盖率", "%", "55.5", "55.6", "", "符合预期"),
+    ("空气质量优良天数比例", "%", "≥88", "86.3", "", "不达预期"),  # a rate is a level: not scaled by time (R-IN-14)
+    ("城镇化率", "%", "72", "71.2", "", "不达预期"),
+    ("PM2.5平均浓度", "微克/立方米", "35", "31", "", "符合预期"),  # lower is better: 35 is a ceiling
+    ("居民消费价格涨幅", "%", "3左右", "0.4", "", "符合预期"),  # a ceiling, not a growth to reach
+    ("城镇调查失业率", "%", "5.5", "5.9", "", "不达预期"),
+    ("新增城镇就业", "万人", "2", "1.6", "", "符合时间节点要求"),  # a count accumulates: scaled by time
+    ("全体居民人均可支配收入", "元", "增长6%", "38560", "5.8", "符合预期"),
+]
+
+
+def test_levels_and_ceilings_in_an_indicator_table_are_judged_as_such(tmp_path):
+    book = tmp_path / "指标.xlsx"
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["指标名称", "单位", "年度目标", "1-9月完成", "同比增长（%）", "责任单位"])
+    for row in LEVELS:
+        sheet.append([*row[:5], "区统计局"])
+    wb.save(book)
+    ws, out = tmp_path / "ws", tmp_path / "out"
+    assert run_cli("import", book, "--into", ws, "--region", "某区", "--year", "2024", "--period", "2024-09").returncode == 0
+    checked = run_cli("check", ws, "--period", "2024-09", "--out", out, "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert {i["name"].split("（")[0]: i["status"] for i in result["indicators"]} == {r[0]: r[-1] for r in LEVELS}
+
+
+@pytest.mark.parametrize("name, cell, text", [  # hand-written: the lower the better, unless the name is a reduction
+    ("城镇调查失业率（%）", "5.5", "城镇调查失业率5.5%以内"),
+    ("居民消费价格涨幅（%）", "3左右", "居民消费价格涨幅3%以内"),
+    ("PM2.5平均浓度（微克/立方米）", "35", "PM2.5平均浓度35微克/立方米以内"),
+    ("单位地区生产总值能耗下降（%）", "3", "单位地区生产总值能耗下降3%"),
+    ("城镇调查失业率（%）", "不低于5", "城镇调查失业率不低于5%"),
+    ("森林覆盖率（%）", "55.5", "森林覆盖率55.5%"),
+])
+def test_a_ceiling_indicator_reads_its_bare_figure_as_the_ceiling(name, cell, text):
+    from engine.importing.merge import indicator_target_text
+    assert indicator_target_text(name, cell) == text

@@ -21,9 +21,14 @@ openpyxl = pytest.importorskip("openpyxl")
 @pytest.mark.parametrize("header, field", [
     # hand-written spellings
     ("存在问题", "problems"), ("存在的问题", "problems"), ("困难和问题", "problems"), ("主要问题", "problems"),
-    ("存在问题及原因", "problems"), ("下步打算", "next_steps"), ("下一步工作计划", "next_steps"),
+    ("存在问题及原因", "problems"), ("存在问题及下步打算", "problems"), ("问题和下一步工作计划", "problems"),
+    ("存在困难及下步措施", "problems"), ("下步打算", "next_steps"), ("下一步工作计划", "next_steps"),
     ("下步工作措施", "next_steps"), ("同比增长（%）", "growth"), ("增速", "growth"), ("1-10月增速（%）", "growth"),
     ("比上年增长(%)", "growth"), ("同比±%", "growth"),
+    # other offices' headers (hand-written): cooperating units, schedules read as deadlines, results as progress
+    ("参与单位", "coop_units"), ("协作部门", "coop_units"), ("进度安排", "deadline"), ("时间安排", "deadline"),
+    ("完成节点", "deadline"), ("工作成效", "progress"), ("本期值", "progress"), ("实际值", "progress"),
+    ("指标值", "annual_target"),
     # the report itself, with its problems or plans in the same column
     ("工作进展及存在问题", "progress"), ("进展情况和下步打算", "progress"),
     # an indicator's name met while scanning for the header row, and a target
@@ -49,6 +54,19 @@ def test_report_text_joins_the_columns():  # hand-written
     assert report_text("5.1", "", "", "%") == "5.1%", "a bare figure takes the row's unit, growth column or not"
     assert report_text("5.1", "", "", "") == "5.1"
     assert report_text("", "", "", "") is None
+
+
+@pytest.mark.parametrize("cell, problems", [  # hand-written 存在问题及下步打算 cells: the plans are cut off
+    ("部分路段协调难度大，进度偏慢。下步将加强协调，确保年底完成。", "部分路段协调难度大，进度偏慢。"),
+    ("1.资金未到位；2.下步打算：积极争取专项债券资金5亿元。", "1.资金未到位"),
+    ("（一）存在问题：征地拆迁慢。（二）下步措施：加快征拆，力争完成20户。", "征地拆迁慢。"),
+    ("下一步，加快施工进度，确保完成全年目标。", None),
+    ("受雨季影响，下一步施工难度加大。", "受雨季影响，下一步施工难度加大。"),
+    ("无。下阶段继续推进。", None),
+])
+def test_a_problems_and_plans_cell_keeps_only_the_problems(cell, problems):
+    text = report_text("已完成5个。", "", cell, "")
+    assert text == ("已完成5个。" if problems is None else f"已完成5个。存在问题：{problems}")
 
 
 def _run(tmp_path, book, period, year):

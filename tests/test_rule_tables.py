@@ -58,7 +58,7 @@ def test_shipped_bands_live_in_three_tables_with_the_old_rule_ids():
         if row:
             tables.setdefault(row.table, []).append(rule.id)
     assert set(tables) == {"时序进度", "增速", "上限"}
-    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07", "R-TP-08"]
+    assert sorted(tables["时序进度"]) == ["R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13", "R-IN-14", "R-TP-01", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-07", "R-TP-08"]
     assert len(tables["增速"]) == 13 and sorted(tables["上限"]) == ["R-IN-06", "R-IN-07", "R-LM-01", "R-LM-02"]
     assert [r.id for r in BOOK.rules] == sorted(r.id for r in BOOK.rules)  # result.json lists rules in id order, as before
 

@@ -39,14 +39,14 @@ def sheet_cells(path, name="时序进度"):
 
 def test_export_is_one_row_per_band_with_drop_down_lists(rules, tmp_path):
     ws, header, rows = sheet_cells(export(rules, tmp_path))
-    assert header == ["编号", "标题", "适用对象", "完成率", "未读子目标数", "领先时序", "落后时序", "时序进度", "状态", "严重程度",
-                      "督办级别", "说明"]
-    assert list(rows) == ["R-TP-01", "R-TP-07", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-08", "R-IN-03", "R-IN-04", "R-IN-05", "R-IN-13"]
+    assert header == ["编号", "标题", "适用对象", "完成率", "未读子目标数", "领先时序", "落后时序", "时序进度", "目标类型", "状态",
+                      "严重程度", "督办级别", "说明"]
+    assert list(rows) == ["R-TP-01", "R-TP-07", "R-TP-02", "R-TP-03", "R-TP-04", "R-TP-05", "R-TP-08", "R-IN-03", "R-IN-14", "R-IN-04", "R-IN-05", "R-IN-13"]
     assert rows["R-IN-13"]["时序进度"].value == ">= 1.0" and rows["R-TP-04"]["时序进度"].value in (None, "")
     assert rows["R-TP-04"]["落后时序"].value == "({tolerance}, {severe_gap}]" and rows["R-TP-04"]["状态"].value == "滞后"
     lists = {str(dv.sqref)[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists["I"] == '"已完成,超时序,正常,滞后,严重滞后,待核实,已调整,符合预期,符合时间节点要求,不达预期"'
-    assert lists["J"] == '"错误,警告,提示"' and lists["K"] == '"提醒,督办,约谈,通报,问责"' and lists["C"] == '"任务,指标"'
+    assert lists["J"] == '"已完成,超时序,正常,滞后,严重滞后,待核实,已调整,符合预期,符合时间节点要求,不达预期"'
+    assert lists["K"] == '"错误,警告,提示"' and lists["L"] == '"提醒,督办,约谈,通报,问责"' and lists["C"] == '"任务,指标"'
 
 
 def test_unchanged_round_trip_writes_nothing(rules, tmp_path):

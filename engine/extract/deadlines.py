@@ -22,6 +22,8 @@ _MONTH = re.compile(r"(?:(20\d\d)年)?" + _NUM + r"月(?:份)?(?:底|末|中旬|
 _QUARTER_RE = re.compile(r"(?:(20\d\d)年)?(?:第)?([一二三四1-4])季度(?:末|底)?(前|之前|以前|内)?")
 _HALF_RE = re.compile(r"(?:(20\d\d)年)?([上下])半年(?:末|底)?(前|之前|以前|内)?")
 _YEAR_END = re.compile(r"(20\d\d)?(?:年底|年末|年内|全年|当年)(前|之前|以前|内)?")  # 2023年底 is one 年
+# a date as a cell holds it: 2024-06-30, 2024/6/30, 2024.6, 2024-06 (a 完成时限 cell only, never prose)
+_NUMERIC = re.compile(r"(20\d\d)\s*[-/.．]\s*(1[0-2]|0?[1-9])(?!\d)(?:\s*[-/.．]\s*(?:3[01]|[12]\d|0?[1-9])(?!\d))?")
 _ONGOING = re.compile(r"长期|持续|常态|每年|逐年|\d{4}\s*[-—–至到]\s*\d{4}年|20\d\d年(?:以后|后)")
 
 
@@ -37,7 +39,9 @@ def _month(word: str) -> int:
 def _hits(text: str, year: int | None, prose: bool) -> list[Due]:
     hits = []
     for pattern, month_of in ((_MONTH, _month), (_QUARTER_RE, _QUARTER.__getitem__), (_HALF_RE, _HALF.__getitem__),
-                              (_YEAR_END, None)):
+                              (_YEAR_END, None), (_NUMERIC, int)):
+        if prose and pattern is _NUMERIC:
+            continue
         for m in pattern.finditer(text):
             if prose and not m.group(pattern.groups):
                 continue  # prose: only 6月底前 / 二季度内, never a bare date (the last group is 前/内)

@@ -34,7 +34,7 @@ FLAG_NAMES = ("未启动", "暂缓", "暂停", "无进展", "无法按期", "被
               "已印发", "年底认定")
 MARKER_ROLES = ("forecast", "not_forecast", "cumulative", "progress", "qualifier_before",
                 "qualifier_after", "not_verb", "stopword", "this_year", "project_noun", "project_verb", "per_capita",
-                "programme_noun")
+                "programme_noun", "ceiling_name")
 DIRECTIONS = ("以上", "以内", "左右")
 PREFIXES = {"万": 1e4, "亿": 1e8}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import zipfile
 import zlib
@@ -37,12 +38,17 @@ def read_tables(path: str | Path, sheet: str | None = None) -> list[SourceTable]
     if head == OLE_SIGNATURE and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P" in path.read_bytes():
         # Office 2007+ files with an open password are OLE containers too (EncryptedPackage stream)
         raise InputError("文件设置了打开密码，无法读取", file=str(path), hint="请在 Word/Excel/WPS 中取消密码后另存，再导入")
-    if head == OLE_SIGNATURE or suffix in (".xls", ".doc", ".et", ".wps"):
-        # by extension: a .doc renamed to .docx is still a Word file
-        kind = "Word" if suffix in (".doc", ".docx", ".docm", ".dot", ".wps") else "Excel"
-        new = ".docx" if kind == "Word" else ".xlsx"
-        raise InputError(f"这是旧版 {kind} 97-2003 格式（{suffix or '无扩展名'}），无法直接读取", file=str(path),
-                         hint=f"请在 {kind}/WPS 中“另存为”{new} 后再导入")
+    word = suffix in (".doc", ".docx", ".docm", ".dot", ".wps")  # by extension: a .doc renamed to .docx is still Word
+    if (head == OLE_SIGNATURE or suffix == ".xls") and not word and suffix != ".et" and not head.startswith(b"PK"):
+        from .xls import read_xls  # Excel 97-2003, also when saved under .xlsx; xlrd only when one comes
+
+        return read_xls(path, sheet)
+    if head == OLE_SIGNATURE or suffix in (".doc", ".et", ".wps"):
+        what, app, new = ("旧版 Word 97-2003 格式", "Word", ".docx") if word else ("WPS 表格格式", "WPS", ".xlsx")
+        raise InputError(f"这是{what}（{suffix or '无扩展名'}），无法直接读取", file=str(path),
+                         hint=f"请在 {app} 中“另存为”{new} 后再导入")
+    if suffix == ".xls":  # an .xlsx saved under .xls (zip inside)
+        return read_xlsx(path, sheet)
     if suffix == ".csv" or suffix == ".txt":
         return [read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
@@ -51,7 +57,7 @@ def read_tables(path: str | Path, sheet: str | None = None) -> list[SourceTable]
         from .docx import read_docx_tables
 
         return read_docx_tables(path)
-    raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」", file=str(path), hint="可导入 .xlsx、.csv、.docx")
+    raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」", file=str(path), hint="可导入 .xlsx、.xls、.csv、.docx")
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -141,38 +147,47 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[SourceTable]:
                                  f"上限 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB），拒绝读取", file=str(path),
                                  hint="请确认文件来源，或把表格拆分后再导入")
             refuse_xml_doctype(archive, path, "Excel")
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # openpyxl refuses a name not ending in .xlsx/.xlsm: an .xlsx saved as .xls is handed over as its bytes
+        source = path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except _BROKEN as exc:
         raise InputError(f"{broken}：{broken_file(exc, 'xlsx')}", file=str(path)) from None
     try:
-        names = workbook.sheetnames
-        if sheet is not None and sheet not in names:
-            raise InputError(f"找不到工作表「{sheet}」", file=str(path), hint="现有工作表：" + "、".join(f"「{n}」" for n in names))
         tables = []
-        for name in names:
-            if sheet is not None and name != sheet:
-                continue
+        for name in chosen_sheets(path, workbook.sheetnames, sheet):
             worksheet = workbook[name]
-            rows = _sheet_rows(worksheet, str(path), f"工作表「{name}」")
+            rows = sheet_rows(worksheet, str(path), f"工作表「{name}」")
             warnings = []
             if hasattr(worksheet, "_get_source"):  # read-only mode keeps neither merges nor a formula's absence
                 with worksheet._get_source() as source:
                     layout = scan_layout(source, str(path))
                 apply_merges(rows, layout.merges)
                 warnings = _formula_warnings(name, layout.uncached_formulas)
-            width = max((len(r) for r in rows), default=0)
-            if len(rows) * width > MAX_CELLS:
-                raise InputError(f"工作表「{name}」有 {len(rows):,} 行 × {width:,} 列，超过 {MAX_CELLS:,} 个单元格上限，拒绝读取",
-                                 file=str(path), hint="请确认文件来源，或把表格拆分后再导入")
-            for r in rows:
-                r.extend([""] * (width - len(r)))
-            tables.append(SourceTable(source=str(path), location=f"工作表「{name}」", rows=rows,
-                                      row_refs=[f"工作表「{name}」第{i + 1}行" for i in range(len(rows))], warnings=warnings))
+            tables.append(sheet_table(path, name, rows, warnings))
         return tables
     except _BROKEN as exc:
         raise InputError(f"{broken}：{broken_file(exc, 'xlsx')}", file=str(path)) from None
     finally:
         workbook.close()
+
+
+def chosen_sheets(path: Path, names: list[str], sheet: str | None) -> list[str]:
+    """The sheets to read: all, or the one --sheet names (which must exist)."""
+    if sheet is not None and sheet not in names:
+        raise InputError(f"找不到工作表「{sheet}」", file=str(path), hint="现有工作表：" + "、".join(f"「{n}」" for n in names))
+    return [name for name in names if sheet is None or name == sheet]
+
+
+def sheet_table(path: Path, name: str, rows: list[list[str]], warnings: list[str]) -> SourceTable:
+    """One worksheet's rows as a table, every row padded to the widest, within the cell budget."""
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) * width > MAX_CELLS:
+        raise InputError(f"工作表「{name}」有 {len(rows):,} 行 × {width:,} 列，超过 {MAX_CELLS:,} 个单元格上限，拒绝读取",
+                         file=str(path), hint="请确认文件来源，或把表格拆分后再导入")
+    for r in rows:
+        r.extend([""] * (width - len(r)))
+    return SourceTable(source=str(path), location=f"工作表「{name}」", rows=rows,
+                       row_refs=[f"工作表「{name}」第{i + 1}行" for i in range(len(rows))], warnings=warnings)
 
 
 def _formula_warnings(sheet: str, cells: list[str]) -> list[str]:
@@ -185,7 +200,7 @@ def _formula_warnings(sheet: str, cells: list[str]) -> list[str]:
             f"（请在 Excel/WPS 中打开该文件并保存一次，再导入）"]
 
 
-def _sheet_rows(worksheet, path: str, where: str = "") -> list[list[str]]:
+def sheet_rows(worksheet, path: str, where: str = "") -> list[list[str]]:
     """Cell text row by row. The sheet's declared <dimension> is not trusted (it pads every row to it),
     trailing empty cells and rows are dropped, and empty rows are only kept when text follows them."""
     if hasattr(worksheet, "reset_dimensions"):  # read-only worksheets; chart sheets have no rows
@@ -215,6 +230,8 @@ def _sheet_rows(worksheet, path: str, where: str = "") -> list[list[str]]:
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()  # a date cell (完成时限 2024/6/30) reads 2024-06-30, not 2024-06-30 00:00:00
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

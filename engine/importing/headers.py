@@ -47,23 +47,27 @@ _YEARISH = r"(?:\d{4}年?|全年|年度|本年|当年|年初)"
 KEYWORD_ROLES = (
     # units of measure, deadlines; a filed status ("推进状态", read by `duban eval` as the office's call): no field
     (re.compile(r"^(?:计量)?单位(?:[(（].*[)）])?$"), "unit"),  # of measure, per row: "%" / "万人"
-    (re.compile(r"时限|时间节点|完成时间|截止时间|期限"), "deadline"),
+    # a schedule (进度安排: 6月底前完成招标，12月底前建成) is read for its last month, as a deadline is
+    (re.compile(r"时限|时间节点|完成时间|截止时间|期限|完成节点|节点安排|进度安排|时间安排|时序安排|计划进度|进度计划"), "deadline"),
     (re.compile(r"属性|性质|状态|判定|评定|评价|^是否"), None),
     # whole headers only: "工作进展及存在问题" holds the report itself (progress), and "地区生产总值增速（%）" is
     # an indicator's name in a data row, not a growth column
     (re.compile(r"^(?:下一?步|下阶段|今后)(?:工作)?(?:打算|计划|措施|安排|思路|重点)?$"), "next_steps"),
-    (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?$"), "problems"),
+    # 存在问题及下步打算 — one column for both, common in other districts' tables: its 下步 part is cut off (rows.py)
+    (re.compile(r"^(?:存在的?|主要|当前|面临的?)?(?:问题|困难|短板)(?:[和及与、](?:问题|困难|原因|短板|不足))?"
+                r"(?:(?:[和及与、]|以及)(?:下一?步|下阶段)(?:工作)?(?:打算|计划|措施|安排|思路)?)?$"), "problems"),
     (re.compile(r"^(?:(?:1|一)-\d{1,2}月|上半年|前三季度|本期|累计)?(?:同比|比上年)?(?:增长|增速|增幅|增减|增长率|±)"
                 r"(?:[(（][%％][)）]|[%％])?$"), "growth"),
     # the unit's own completion share (完成进度（%） | 64): written into the report as 完成进度64%
     (re.compile(r"^(?:年度|全年|任务|目标)?(?:完成进度|完成比例|完成率|进度)(?:[(（][%％][)）]|[%％])?$"), "percent_done"),
     (re.compile(r"序号|^序$|^编号$"), "seq"),
     (re.compile(r"备注|说明$"), "note"),
-    (re.compile(r"配合|协办|协同|协助"), "coop_units"),
+    (re.compile(r"配合|协办|协同|协助|协作|参与单位|参与部门"), "coop_units"),
     (re.compile(r"领导|责任人"), "leaders"),
     (re.compile(r"责任单位|牵头单位|主责单位|承办单位|实施单位|部门|处室|科室|股室"), "lead_units"),
-    (re.compile(r"完成|进展|推进|进度|执行|落实情况|工作情况|(?<!\d)(?:1|一)-\d{1,2}月|上半年|前三季度|截至|截止"), "progress"),
-    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务|预期)|(?:目标|计划|预期)值"), "annual_target"),
+    (re.compile(r"完成|进展|推进|进度|执行|落实情况|工作情况|成效|实绩|本期值|实际值|(?<!\d)(?:1|一)-\d{1,2}月|上半年|前三季度"
+                r"|截至|截止"), "progress"),
+    (re.compile(_YEARISH + r".{0,4}(?:目标|计划|任务|预期)|(?:目标|计划|预期)值|^指标值$"), "annual_target"),
     (re.compile(r"分类|类别|板块|领域"), "category"),
     (re.compile(r"指标"), "name"),
     (re.compile(r"任务|目标|事项|内容|举措|措施|工作|项目"), "text"),

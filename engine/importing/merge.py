@@ -16,7 +16,9 @@ from ..progress import track
 from .join import Candidate, join_key, join_rows
 
 _UNIT_IN_NAME = re.compile(r"[（(]([^）)]{1,6})[）)]\s*$")
-_BARE_NUMBER = re.compile(r"^[≥≤>< ]*[-+]?\d+(?:\.\d+)?$")
+# a bare figure with its bound around it: 5.5以内 / 不超过5.5 / 3以下 under 城镇调查失业率（%） — the unit goes after the figure
+_BOUNDED_NUMBER = re.compile(r"^(?P<pre>(?:控制在|不超过|不高于|不低于|低于|高于|[≥≤><约])?\s*[-+]?\d+(?:\.\d+)?)"
+                             r"(?P<post>\s*(?:以内|以下|之内|以上|左右))?$")
 READING_KEYS = ("measures", "data_period", "stage", "flags")
 
 
@@ -28,9 +30,20 @@ def indicator_target_text(name: str, annual: str | None) -> str:
     if not annual or annual.strip() in ("/", "／", "—", "-", "无"):
         return stem
     annual = annual.strip()
-    if _BARE_NUMBER.match(annual) and unit_match:
-        annual += unit_match.group(1)
+    bounded = _BOUNDED_NUMBER.match(annual)
+    if bounded:
+        post = bounded.group("post") or ""
+        if _is_ceiling(stem) and post.strip() in ("", "左右") and not re.match(r"^[≥≤><]|^(不低于|高于|不超过|不高于|低于|控制在)", annual):
+            post = "以内"  # 城镇调查失业率｜5.5, 居民消费价格涨幅｜3左右: the figure is a ceiling
+        annual = bounded.group("pre") + (unit_match.group(1) if unit_match else "") + post
     return annual if annual.startswith(stem[:4]) else f"{stem}{annual}"
+
+
+def _is_ceiling(name: str) -> bool:
+    """An indicator the lower the better (rules/lexicon/markers.yaml 上限指标), not a reduction (能耗下降3%)."""
+    if re.search(r"下降|降低|减少|削减|压减|降幅", name):
+        return False
+    return any(word in name for word in extract.get_lexicon().markers["ceiling_name"])
 
 
 def task_targets(text: str, annual: str | None) -> list[dict]:

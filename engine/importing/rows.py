@@ -38,6 +38,10 @@ class RowRecord:
 
 _BARE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _EMPTY = ("", "/", "／", "-", "—", "无", "暂无")
+# where a 存在问题及下步打算 cell turns to the plans: 下步打算：… / 下一步，… / 2.下步将… at a sentence's start
+_NEXT_STEPS = re.compile(r"(?:^|(?<=[。；;！!\n]))\s*(?:[（(]?[\d一二三四五六七八九]{1,2}[)）.、．]\s*)?(?:下一?步|下阶段|今后)(?:工作)?"
+                         r"(?:打算|计划|措施|安排|思路)?(?:[:：，,]|将|要|拟|继续|加快|持续|力争)")
+_PROBLEMS_LABEL = re.compile(r"^(?:[（(]?[\d一]{1,2}[)）.、．]\s*)?(?:存在的?|主要)?(?:问题|困难)[:：]\s*")
 # a % figure that is not a growth: a level (城镇调查失业率, 森林覆盖率, 研发经费投入强度, 占比) or a name that says
 # what the figure is itself (单位GDP能耗降低, 铁海联运发送箱量增长)
 _LEVEL_NAME = re.compile(r"率|比重|占比|比例|指数|系数|强度|降低|下降|减少|增长|提高|增速|增幅")
@@ -86,8 +90,10 @@ def report_text(progress: str, growth: str, problems: str, unit: str, percent_do
     done = unicodedata.normalize("NFKC", percent_done).strip()
     if done not in _EMPTY:
         parts.append(f"完成进度{done.rstrip('%')}%" if _BARE.match(done.rstrip("%")) else done)
-    if problems.strip() not in _EMPTY:
-        parts.append(f"存在问题：{problems.strip()}")
+    problems = _NEXT_STEPS.split(problems, maxsplit=1)[0].strip().rstrip("，,；;")
+    problems = _PROBLEMS_LABEL.sub("", problems)  # （一）存在问题：… — the column already says so
+    if problems.rstrip("。.") not in _EMPTY:
+        parts.append(f"存在问题：{problems}")
     if not parts:
         return progress or None
     return "".join(p if p.endswith(("。", "；", ";", ".")) else f"{p}。" for p in parts[:-1]) + parts[-1]

@@ -176,6 +176,11 @@ def _import(files, into, region, year, period, as_of, sheet, dry_run, force, col
                 col = header.columns["next_steps"]
                 report.warnings.append(f"{table.source} {table.location}：第{col + 1}列「{table.rows[header.row][col].strip()}」"
                                        "是下步工作安排，不参与判定，未导入")
+            problems_col = header.columns.get("problems")
+            if problems_col is not None and re.search(r"下一?步|下阶段", table.rows[header.row][problems_col]):
+                report.warnings.append(f"{table.source} {table.location}：第{problems_col + 1}列"
+                                       f"「{table.rows[header.row][problems_col].strip()}」只导入存在问题；"
+                                       "其中的下步打算是下步工作安排，不参与判定")
             report.warnings.extend(f"{table.source} {notes_line}" for notes_line in notes)
             kind = header.table_kind
             has_progress = bool(set(PROGRESS_FIELDS) & header.columns.keys())
