@@ -21,3 +21,10 @@ def import_and_eval(root, book, calls, *, region: str, year: str, period: str):
     evaluated = run_cli("eval", ws, "--period", period, "--key", key, "--out", out)
     assert evaluated.returncode == 0, evaluated.stderr
     return imported, json.loads((out / "eval.json").read_text(encoding="utf-8")), ws, out
+
+
+def check_result(ws, period: str, out) -> dict:
+    """`duban check` of one period with JSON output; its result.json."""
+    checked = run_cli("check", ws, "--period", period, "--out", out, "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    return json.loads((out / "result.json").read_text(encoding="utf-8"))

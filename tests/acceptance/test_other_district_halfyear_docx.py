@@ -9,13 +9,9 @@ hand-written; the official calls are what a supervision office would write. Run 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conftest import run_cli
-
-from .district import import_and_eval
+from .district import check_result, import_and_eval
 
 docx = pytest.importorskip("docx")
 
@@ -88,10 +84,8 @@ def district(tmp_path_factory):
     _document(report)
     imported, ev, ws, _ = import_and_eval(root, report, [official for *_, official in TASKS],
                                           region="某区", year="2024", period="2024-06")
-    checked = run_cli("check", ws, "--period", "2024-06", "--out", root / "check", "--format", "json")
-    assert checked.returncode == 0, checked.stderr
     plan = (ws / "plan.yaml").read_text(encoding="utf-8")
-    return imported, ev, json.loads((root / "check" / "result.json").read_text(encoding="utf-8")), plan
+    return imported, ev, check_result(ws, "2024-06", root / "check"), plan
 
 
 def test_every_column_is_read(district):

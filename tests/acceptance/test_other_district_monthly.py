@@ -8,13 +8,9 @@ supervision office would write for them. Run through the README's import and `du
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conftest import run_cli
-
-from .district import import_and_eval
+from .district import check_result, import_and_eval
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -78,9 +74,7 @@ def district(tmp_path_factory):
     _workbook(book)
     imported, ev, ws, _ = import_and_eval(root, book, [official for *_, official in TASKS],
                                           region="某区", year="2025", period="2025-10")
-    checked = run_cli("check", ws, "--period", "2025-10", "--out", root / "check", "--format", "json")
-    assert checked.returncode == 0, checked.stderr
-    return imported, ev, json.loads((root / "check" / "result.json").read_text(encoding="utf-8"))
+    return imported, ev, check_result(ws, "2025-10", root / "check")
 
 
 def test_every_column_is_read_or_said_why_not(district):
