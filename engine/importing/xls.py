@@ -1,7 +1,7 @@
 """Excel 97-2003 workbooks (.xls), as many offices still save them from old Excel or WPS, read with xlrd.
 
 Each sheet becomes the same rows the .xlsx reader gives: cell text, merged ranges repeated into every cell, trailing
-empty cells and rows dropped, the same size budgets. Dates read as the .xlsx reader writes them (2023-06-30 00:00:00),
+empty cells and rows dropped, the same size budgets. Date cells read as 2023-06-30, as from .xlsx,
 formula cells as their saved values, error cells as Excel shows them (#N/A). xlrd's own messages are English and
 go only to the debug log; the user sees one Chinese sentence naming the file."""
 
@@ -18,10 +18,11 @@ from .xlsx_layout import apply_merges
 
 log = logging.getLogger(__name__)
 BROKEN = "无法打开 Excel 97-2003 文件（文件损坏或不是 .xls）"
+SAVE_AS = "请在 Excel/WPS 中打开该文件，“另存为” .xlsx 后再导入"
 
 
 class _Sheet:
-    """An xlrd sheet behind the two methods csv_xlsx.sheet_rows reads."""
+    """An xlrd sheet behind the one method csv_xlsx.sheet_rows reads (iter_rows)."""
 
     def __init__(self, sheet, datemode: int):
         self._sheet, self._datemode = sheet, datemode
@@ -58,7 +59,7 @@ def open_book(path: Path):
         if "encrypt" in str(exc).lower():
             raise InputError("文件设置了打开密码，无法读取", file=str(path),
                              hint="请在 Excel/WPS 中取消密码后另存，再导入") from None
-        raise InputError(BROKEN, file=str(path), hint="请在 Excel/WPS 中打开该文件，“另存为” .xlsx 后再导入") from None
+        raise InputError(BROKEN, file=str(path), hint=SAVE_AS) from None
 
 
 def read_xls(path: Path, sheet: str | None = None) -> list[SourceTable]:
@@ -77,6 +78,6 @@ def read_xls(path: Path, sheet: str | None = None) -> list[SourceTable]:
         raise
     except Exception as exc:  # noqa: BLE001 - a sheet xlrd opened but cannot walk is a broken file, said in Chinese
         log.debug("unreadable xls sheet %s: %s: %s", path, type(exc).__name__, exc)
-        raise InputError(BROKEN, file=str(path), hint="请在 Excel/WPS 中打开该文件，“另存为” .xlsx 后再导入") from None
+        raise InputError(BROKEN, file=str(path), hint=SAVE_AS) from None
     finally:
         book.release_resources()
