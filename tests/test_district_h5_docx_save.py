@@ -20,9 +20,8 @@ from engine.render.templates import SHIPPED
 from .test_render_context import fuling_result  # noqa: F401  (shared fixture)
 
 
-def two_pass(path, context, ctx, env) -> bytes:
-    """docxtpl's own DocxTemplate (no memo), saved, then normalised: what render_docx returned before."""
-    tpl = DocxTemplate(str(path))
+def _render_stamped(tpl, context, ctx, env):
+    """Render and set the core properties both paths set; the as-of time they are stamped with."""
     tpl.render(context, jinja_env=env, autoescape=True)
     props = tpl.docx.core_properties
     when = as_of_time(ctx.as_of)
@@ -30,6 +29,13 @@ def two_pass(path, context, ctx, env) -> bytes:
     props.author = props.last_modified_by = "duban"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+    return when
+
+
+def two_pass(path, context, ctx, env) -> bytes:
+    """docxtpl's own DocxTemplate (no memo), saved, then normalised: what render_docx returned before."""
+    tpl = DocxTemplate(str(path))
+    when = _render_stamped(tpl, context, ctx, env)
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_zip(buf.getvalue(), when)
@@ -37,14 +43,7 @@ def two_pass(path, context, ctx, env) -> bytes:
 
 def one_pass(path, context, ctx, env) -> bytes:
     tpl = render_docx_module._Template(str(path))
-    tpl.render(context, jinja_env=env, autoescape=True)
-    props = tpl.docx.core_properties
-    when = as_of_time(ctx.as_of)
-    props.title = "t"
-    props.author = props.last_modified_by = "duban"
-    props.created = props.modified = props.last_printed = when
-    props.revision = 1
-    return render_docx_module.saved(tpl, when)
+    return render_docx_module.saved(tpl, _render_stamped(tpl, context, ctx, env))
 
 
 @pytest.fixture(scope="module")

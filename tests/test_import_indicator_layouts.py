@@ -127,3 +127,19 @@ def test_levels_and_ceilings_in_an_indicator_table_are_judged_as_such(tmp_path):
 def test_a_ceiling_indicator_reads_its_bare_figure_as_the_ceiling(name, cell, text):
     from engine.importing.merge import indicator_target_text
     assert indicator_target_text(name, cell) == text
+
+
+def test_fuling_2022_ceiling_and_rate_indicators_keep_their_readings(tmp_path):
+    """Real text (Fuling's 2022 table, year end): 城镇调查失业率 ≤5.5 with 5% is within its ceiling; a rate at year end
+    short of its target is R-IN-13 (R-IN-14 is for the months before December); a rate reached is R-IN-03."""
+    from tests.conftest import FULING
+
+    ws, out = tmp_path / "ws", tmp_path / "out"
+    assert run_cli("import", FULING / "fuling_2022_indicators.xlsx", "--into", ws, "--region", "涪陵区", "--year", "2022",
+                   "--period", "2022-12").returncode == 0
+    assert run_cli("check", ws, "--period", "2022-12", "--out", out, "--format", "json").returncode == 0
+    judged = {i["name"]: (i["status"], [f["rule"] for f in i["findings"]])
+              for i in json.loads((out / "result.json").read_text(encoding="utf-8"))["indicators"]}
+    assert judged["城镇调查失业率（%）"] == ("符合预期", ["R-IN-06"])
+    assert judged["森林覆盖率（%）*"] == ("不达预期", ["R-IN-13"])
+    assert judged["科技进步贡献率（%）"] == ("符合预期", ["R-IN-03"])
