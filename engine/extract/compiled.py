@@ -1,82 +1,33 @@
-"""The compiled extraction kernel: which modules of engine/extract run as C extensions, and the switch back.
+"""The compiled extraction kernel as seen from engine/extract: engine/compiled.py's modules of this package.
 
-setup.py compiles MODULES with Cython from these very .py files (no second source) when Cython and a C compiler
-are there; the extensions are optional (a machine without a compiler installs duban and runs the same .py code,
-with the same outputs, only slower). An extension is used only when it is newer than its .py: a module edited
-after the build runs from its source until the next `pip install -e .` (or `make install`), never stale.
-DUBAN_PURE_PYTHON=1 in the environment runs every module from its source (tests compare both paths).
-
-Only the standard library is imported here: setup.py reads MODULES from this file before duban is installed.
+The loader itself (MODULES of every package, the freshness rule, DUBAN_PURE_PYTHON, the source-first finder) is
+engine/compiled.py; this view keeps the short names (`finders`, `matching` …) the extraction's callers and tests use.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import os
-import sys
-from pathlib import Path
+from .. import compiled as _kernel
+from ..compiled import PURE_ENV, install  # noqa: F401 - install: engine/extract/__init__.py calls it (a no-op after engine's)
 
-# The hot path of read_progress / read_targets (docs/benchmarks.md §4.1), and of derive: matching (match_targets)
-# and comparisons (find_comparisons). lexicon.py stays Python.
-MODULES = ("finders", "numbers", "scan", "measures", "periods", "stages", "targets", "reading", "matching", "comparisons", "words")
-PURE_ENV = "DUBAN_PURE_PYTHON"
-
-_HERE = Path(__file__).resolve().parent
 _PACKAGE = __name__.rpartition(".")[0]
+_PREFIX = _PACKAGE + "."
+MODULES = tuple(m[len(_PREFIX):] for m in _kernel.MODULES if m.startswith(_PREFIX))
 
 
-def extension_path(name: str) -> Path | None:
-    """The built extension of module `name` beside its .py, or None."""
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        p = _HERE / f"{name}{suffix}"
-        if p.is_file():
-            return p
-    return None
+def _own(per_module: dict[str, bool]) -> dict[str, bool]:
+    return {m[len(_PREFIX):]: v for m, v in per_module.items() if m.startswith(_PREFIX)}
 
 
-def _fresh(name: str) -> bool:
-    ext = extension_path(name)
-    if ext is None:
-        return False
-    try:
-        return ext.stat().st_mtime >= (_HERE / f"{name}.py").stat().st_mtime
-    except OSError:
-        return False
+def extension_path(name: str):
+    """The built extension of module `name` of engine/extract beside its .py, or None."""
+    return _kernel.extension_path(_PREFIX + name)
 
 
 def wanted() -> dict[str, bool]:
-    """Per module: whether its extension is to be used (built, fresh, and not switched off)."""
-    pure = os.environ.get(PURE_ENV, "") not in ("", "0")
-    return {m: not pure and _fresh(m) for m in MODULES}
+    """Per module of engine/extract: whether its extension is to be used (built, fresh, and not switched off)."""
+    return _own(_kernel.wanted())
 
 
 def in_use() -> dict[str, bool]:
-    """Per module already imported: whether it runs compiled (its module file is an extension)."""
-    out = {}
-    for m in MODULES:
-        mod = sys.modules.get(f"{_PACKAGE}.{m}")
-        if mod is not None:
-            out[m] = str(getattr(mod, "__file__", "")).endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
-    return out
-
-
-class _SourceFirst(importlib.abc.MetaPathFinder):
-    """Imports the listed modules from their .py (the import system would take the extension first)."""
-
-    def __init__(self, names: set[str]):
-        self.names = names
-
-    def find_spec(self, fullname, path=None, target=None):
-        package, _, name = fullname.rpartition(".")
-        if package != _PACKAGE or name not in self.names:
-            return None
-        return importlib.util.spec_from_file_location(fullname, _HERE / f"{name}.py")
-
-
-def install() -> None:
-    """Called by engine/extract/__init__.py before any other submodule is imported."""
-    source = {m for m, use in wanted().items() if not use and extension_path(m) is not None}
-    if source and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
-        sys.meta_path.insert(0, _SourceFirst(source))
+    """Per module of engine/extract already imported: whether it runs compiled."""
+    return _own(_kernel.in_use())
