@@ -16,7 +16,7 @@ from ..periods import default_as_of
 from ..statuses import status_class
 from ..render.repro import as_of_time, normalise_zip
 from ..render.templates import make_environment, render_template
-from ..render.xlsx import named_styles, put, sheet
+from ..render.xlsx_openpyxl import named_styles, put, sheet
 from . import store
 from .tables import district_status, heat_cells, streak_class, unit_streaks
 
