@@ -2,9 +2,12 @@
 
 setup.py compiles MODULES with Cython from these very .py files (no second source) when Cython and a C compiler
 are there; the extensions are optional (a machine without a compiler installs duban and runs the same .py code,
-with the same outputs, only slower). An extension is used only when it is newer than its .py: a module edited
-after the build runs from its source until the next `pip install -e .` (or `make install`), never stale.
-DUBAN_PURE_PYTHON=1 in the environment runs every module from its source (tests compare both paths).
+with the same outputs, only slower). An extension is used only when it is newer than its .py (and its .pxd): a
+module edited after the build runs from its source until the next `pip install -e .` (or `make install`), never
+stale. A package's modules are used together: they share C types through their .pxd files (measures.so is built
+against scan.pxd's Scan), and an extension cannot run beside the source of a module it was built against — so one
+module edited, or not built, sends its whole package back to the .py files. DUBAN_PURE_PYTHON=1 in the environment
+runs every module from its source (tests compare both paths).
 
 engine/__init__.py calls install() before any submodule is imported, so the rule holds for every package listed.
 Only the standard library is imported here: setup.py reads MODULES from this file before duban is installed.
@@ -46,11 +49,17 @@ def extension_path(name: str) -> Path | None:
 
 
 def _fresh(name: str) -> bool:
+    """Built, and newer than its .py and its .pxd (if it has one)."""
     ext = extension_path(name)
     if ext is None:
         return False
+    src = source_path(name)
     try:
-        return ext.stat().st_mtime >= source_path(name).stat().st_mtime
+        built = ext.stat().st_mtime
+        if built < src.stat().st_mtime:
+            return False
+        pxd = src.with_suffix(".pxd")
+        return not pxd.is_file() or built >= pxd.stat().st_mtime
     except OSError:
         return False
 
@@ -61,9 +70,12 @@ def pure() -> bool:
 
 
 def wanted() -> dict[str, bool]:
-    """Per module: whether its extension is to be used (built, fresh, and not switched off)."""
-    off = pure()
-    return {m: not off and _fresh(m) for m in MODULES}
+    """Per module: whether its extension is to be used (every module of its package built and fresh, and not
+    switched off)."""
+    if pure():
+        return dict.fromkeys(MODULES, False)
+    stale = {m.rpartition(".")[0] for m in MODULES if not _fresh(m)}  # packages with a module edited or not built
+    return {m: m.rpartition(".")[0] not in stale for m in MODULES}
 
 
 def in_use() -> dict[str, bool]:

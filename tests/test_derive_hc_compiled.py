@@ -43,44 +43,65 @@ def test_one_list_with_packages_read_by_setup_without_duban():
     assert '"engine", "compiled.py"' in setup_text  # setup.py builds engine/compiled.py's list, not a copy of it
 
 
-def _fake_module(root: Path, name: str, extension_newer: bool) -> Path:
+def _fake_module(root: Path, name: str, extension_newer: bool | None, pxd_newer: bool | None = None) -> Path:
+    """A module's .py, and (extension_newer not None) an extension beside it older or newer than the .py;
+    pxd_newer not None: a .pxd too, newer or older than the extension."""
     src = root.joinpath(*name.split(".")).with_suffix(".py")
     src.parent.mkdir(parents=True, exist_ok=True)
     src.write_text("WHERE = 'source'\n", encoding="utf-8")
-    ext = src.with_name(src.stem + importlib.machinery.EXTENSION_SUFFIXES[0])
-    ext.write_bytes(b"not a real extension")
-    old, new = 1_700_000_000, 1_700_000_100
-    os.utime(src, (old, old) if extension_newer else (new, new))
-    os.utime(ext, (new, new) if extension_newer else (old, old))
+    old, mid, new = 1_700_000_000, 1_700_000_050, 1_700_000_100
+    os.utime(src, (mid, mid))
+    if extension_newer is not None:
+        ext = src.with_name(src.stem + importlib.machinery.EXTENSION_SUFFIXES[0])
+        ext.write_bytes(b"not a real extension")
+        os.utime(ext, (new, new) if extension_newer else (old, old))
+    if pxd_newer is not None:
+        pxd = src.with_suffix(".pxd")
+        pxd.write_text("cdef class X:\n    pass\n", encoding="utf-8")
+        when = new + 10 if pxd_newer else old
+        os.utime(pxd, (when, when))
     return src
 
 
+def _kernel(root: Path, stale: set[str] = frozenset(), unbuilt: set[str] = frozenset(),
+            pxd_edited: set[str] = frozenset()) -> None:
+    for m in compiled.MODULES:
+        _fake_module(root, m, None if m in unbuilt else m not in stale, True if m in pxd_edited else None)
+
+
 def test_freshness_and_switch_hold_for_engine_level_modules(tmp_path, monkeypatch):
-    """An extension older than its .py is not used, one newer is, DUBAN_PURE_PYTHON=1 turns all off; a module not
-    to run compiled is imported from its .py by the source-first finder (engine-level and extract alike)."""
+    """Every module built and newer than its .py: all used. One .py edited after the build, or its .pxd, or one
+    module not built: its whole package runs from source (an extension built against another module's .pxd cannot
+    run beside that module's source), the other package is unaffected. DUBAN_PURE_PYTHON=1 turns all off."""
     monkeypatch.setattr(compiled, "_ROOT", tmp_path)
     monkeypatch.delenv(compiled.PURE_ENV, raising=False)
-    fresh = _fake_module(tmp_path, "engine.derive", extension_newer=True)
-    stale = _fake_module(tmp_path, "engine.derive_words", extension_newer=False)
-    _fake_module(tmp_path, "engine.extract.matching", extension_newer=False)
+    extract = {m for m in compiled.MODULES if m.startswith("engine.extract.")}
+    _kernel(tmp_path)
     assert compiled.extension_path("engine.derive") is not None
-    assert compiled.extension_path("engine.extract.words") is None  # not built here
-    got = compiled.wanted()
-    assert got["engine.derive"] is True
-    assert got["engine.derive_words"] is False
-    assert got["engine.extract.matching"] is False
-    assert got["engine.extract.words"] is False
+    assert all(compiled.wanted().values())
     monkeypatch.setenv(compiled.PURE_ENV, "1")
     assert not any(compiled.wanted().values())
     monkeypatch.setenv(compiled.PURE_ENV, "0")
-    assert compiled.wanted()["engine.derive"] is True
+    assert all(compiled.wanted().values())
 
-    finder = compiled._SourceFirst({"engine.derive_words", "engine.extract.matching"})
-    assert finder.find_spec("engine.derive_words").origin == str(stale)
-    assert finder.find_spec("engine.extract.matching").origin == str(tmp_path / "engine" / "extract" / "matching.py")
-    assert finder.find_spec("engine.derive") is None  # fresh: left to the import system (the extension)
+    for case in ({"stale": {"engine.derive_words"}}, {"unbuilt": {"engine.derive"}},
+                 {"pxd_edited": {"engine.derive"}}):
+        root = tmp_path / next(iter(case))
+        monkeypatch.setattr(compiled, "_ROOT", root)
+        _kernel(root, **case)
+        got = compiled.wanted()
+        assert got == {m: m in extract for m in compiled.MODULES}, (case, got)
+    root = tmp_path / "scan"
+    monkeypatch.setattr(compiled, "_ROOT", root)
+    _kernel(root, stale={"engine.extract.scan"})
+    assert compiled.wanted() == {m: m not in extract for m in compiled.MODULES}
+
+    stale = root / "engine" / "extract" / "scan.py"
+    finder = compiled._SourceFirst({"engine.derive_words", "engine.extract.scan"})
+    assert finder.find_spec("engine.extract.scan").origin == str(stale)
+    assert finder.find_spec("engine.derive_words").origin == str(root / "engine" / "derive_words.py")
+    assert finder.find_spec("engine.derive") is None  # not listed: left to the import system (the extension)
     assert finder.find_spec("engine.check") is None  # not a kernel module
-    assert fresh.is_file()
 
 
 def test_engine_package_installs_the_finder_before_derive():
