@@ -39,10 +39,46 @@ def _patched(src_xml: str) -> str:
 
 class _Template(DocxTemplate):
     """docxtpl's template, with its tag clean-up memoised: a notice's document, header and footer XML are the same
-    text for every notice (~2.5 ms a notice)."""
+    text for every notice (~2.5 ms a notice). `reader`: the template file as python-docx read it (read_template),
+    when one is rendered several times: each render builds its own document from it, as from the file."""
+
+    def __init__(self, path, reader=None):
+        self._reader = reader  # before DocxTemplate.__init__: its __getattr__ looks anything missing up on its document
+        super().__init__(path)
 
     def patch_xml(self, src_xml):
         return _patched(src_xml)
+
+    def init_docx(self, reload: bool = True):
+        if self._reader is None:
+            return super().init_docx(reload)
+        if not self.docx or (self.is_rendered and reload):  # as DocxTemplate.init_docx, from what was read
+            self.docx = _document(self._reader, self.template_file)
+            self.is_rendered = False
+
+
+def read_template(path: Path):
+    """The .docx as python-docx's Package.open reads it (its zip entries and relationships, parsed from the file
+    once); _document builds a document from it. Raises what opening the file raises."""
+    from docx.opc.pkgreader import PackageReader
+
+    return PackageReader.from_file(str(path))
+
+
+def _document(reader, path: str):
+    """docx.Document(path), from the file as read_template read it: the package's parts are unmarshalled afresh
+    (each XML part parsed again from its bytes), so documents built from one reader share nothing that changes."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+
+    package = Package()
+    Unmarshaller.unmarshal(reader, package, PartFactory)
+    document_part = package.main_document_part
+    if document_part.content_type != CT.WML_DOCUMENT_MAIN:  # as docx.Document says it
+        raise ValueError("file '%s' is not a Word file, content type is '%s'" % (path, document_part.content_type))
+    return document_part.document
 
 
 class _NormalisedZip:
@@ -81,8 +117,10 @@ def saved(tpl: DocxTemplate, when) -> bytes:
     return writer.close()
 
 
-def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str) -> bytes:
-    tpl = _Template(str(path))
+def render_docx(path: Path, context: dict, ctx: RenderContext, env: SandboxedEnvironment, title: str,
+                reader=None) -> bytes:
+    """reader: the template as read_template read it, if it is at hand (one notice template, many notices)."""
+    tpl = _Template(str(path), reader)
     try:
         tpl.init_docx()
     except Exception as exc:  # noqa: BLE001 - python-docx/zipfile/lxml: any failure to open it means an unusable file
@@ -122,6 +160,10 @@ def notices_docx(ctx: RenderContext, workspace_dir: Path | None, which: slice = 
         return {}
     env = docx_environment(workspace_dir)
     path = find_file("notice.docx", workspace_dir)
+    try:
+        reader = read_template(path)  # the template file is read once for all the notices
+    except Exception:  # noqa: BLE001 - unusable: render_docx opens it again and says why, as for a single notice
+        reader = None
     base = ctx.as_dict()
-    return {f"notices/{n.file_stem}.docx": render_docx(path, {**base, "notice": n}, ctx, env, f"督办通知单（{n.unit}）")
-            for n in notices}
+    return {f"notices/{n.file_stem}.docx": render_docx(path, {**base, "notice": n}, ctx, env, f"督办通知单（{n.unit}）",
+                                                       reader) for n in notices}

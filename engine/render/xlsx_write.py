@@ -14,7 +14,6 @@ import io
 import math
 import re
 import zipfile
-from xml.sax.saxutils import escape
 
 from . import xlsx_parts as parts
 from .repro import normalise_entry
@@ -62,6 +61,13 @@ CT_SHEET = ('<Override PartName="/xl/worksheets/sheet{n}.xml" '
 CT_TAIL = ('<Override PartName="/xl/workbook.xml" '
            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
 REL = '<Relationship Type="{REL_NS}/{kind}" Target="{target}" Id="rId{n}"/>'
+
+
+def escape(text: str, quote: bool = False) -> str:
+    """& < > (and " in an attribute) escaped, as lxml writes text in a UTF-8 document (xml.sax.saxutils.escape, whose
+    module imports urllib.request: ~10 ms of start-up)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
 def column_letter(col: int) -> str:
@@ -168,7 +174,7 @@ def workbook(sheets: list[tuple], properties: dict[str, str], when) -> bytes | N
     core = CORE.format(when=when.strftime("%Y-%m-%dT%H:%M:%SZ"), **props)
     count = len(sheets)
     book = (WORKBOOK_HEAD
-            + "".join(f'<sheet xmlns:r="{REL_NS}" name="{escape(spec[0], {chr(34): "&quot;"})}" sheetId="{n}" state="visible" '
+            + "".join(f'<sheet xmlns:r="{REL_NS}" name="{escape(spec[0], quote=True)}" sheetId="{n}" state="visible" '
                       f'r:id="rId{n}"/>' for n, spec in enumerate(sheets, 1))
             + "</sheets><definedNames>"
             + "".join(_defined_names(n, spec[0], len(spec[1]), len(spec[2])) for n, spec in enumerate(sheets))
