@@ -18,8 +18,11 @@ compiler emits only forms verified safe (tests/test_durable_adapter.py pins each
   (error 204); NaN / infinity never reach the engine (EngineError);
 - facts, never events (an event is consumed by the first rule that fires); ids are "0".."n-1" within
   a session (distinct 32-bit hashes, verified), one session per chunk, `delete_state` after each;
-- rules are compiled per kind and sharded so no ruleset holds more than MAX_LEAVES leaf conditions
-  (> 64 siblings reject the fact, ≥ 512 hang);
+- a fact fails with error 303 when handleAlpha's stack of 64 alpha nodes overflows (> 64 siblings that
+  pass; a node with ≥ 512 children hangs): rules are compiled per kind and packed into rulesets whose
+  network provably never needs more (durable_compile.AlphaNet models the network as rete.c builds it
+  and bounds the stack for every fact; tests/test_durable_ha_stack.py pins the engine at 64 and 65),
+  and one durable rule holds at most MAX_LEAVES - 1 leaf conditions;
 - an `$or` with 15 or more compound children (directly nested `$or`s count together) fails with error
   113, so wide disjunctions are split into separate durable rules of the same rule id; error 113 also
   comes from nested `$and` groups over `$or`s with compound children (2 rulesets in 13,000 random

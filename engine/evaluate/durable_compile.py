@@ -20,7 +20,10 @@ from ..rulebook.ir import All, Any_, Leaf, Not, Rule
 from .keywords import keyword_matcher
 from .walk import ConditionVisitor
 
-MAX_LEAVES = 48
+MAX_LEAVES = 48  # leaf conditions in one durable rule (one alternative of a rule); wide `any`s are split at half of it
+MAX_STACK = 64  # durable_rules' MAX_STACK_SIZE (events.c handleAlpha): alpha nodes one fact may have pending at once
+MAX_BETA_LINKS = 255  # rules ending on one alpha node: its beta list has 256 slots and needs a 0 after the last (256 segfault)
+MAX_RULES = 4096  # rete.c MAX_ACTIONS: rules in one ruleset, the catch-all included
 CATCH_ALL = "__seen"
 MAX_OR_COMPOUND = 12  # durable_rules rejects an $or with ≥ 15 compound children (error 113)
 MAX_ALTERNATIVES = 64  # distributing `all` over wide `any`s must not blow up
@@ -202,11 +205,142 @@ class _Alternatives(ConditionVisitor[list]):
 _ALTERNATIVES = _Alternatives()
 
 
+class AlphaNet:
+    """The alpha network durable_rules 2.0.28 builds for one ruleset (rete.c createAlpha / findAlpha / linkAlpha),
+    and the most entries one fact can put on handleAlpha's stack of MAX_STACK_SIZE (events.c).
+
+    How the engine builds it, from a rule's pattern and a parent node (the root for the rule's `m`):
+    a leaf is the parent's child with the same property, operator and value if there is one (findAlpha:
+    shared across rules), else a new child; an `$and` chains its items, each item's node the next one's
+    parent; an `$or` makes a new forward node (never shared) that each item's last node links to, and that
+    is the parent of whatever follows the `$or`. The rule's beta node hangs off the last node (a beta list,
+    never on the stack).
+
+    How a fact walks it (handleAlpha): the root is pushed; a popped node pushes each child whose test the
+    fact passes (its forward links always), and a push onto a full stack fails the fact with error 303
+    (ERR_MAX_STACK_SIZE; the test pins the engine at exactly this bound). With s entries below a popped
+    node v and its m ≤ k(v) children pushed, the child processed j-th from the top runs with m − j entries
+    above s, so the stack never holds more than s + H(v), where
+
+        H(v) = 1 if v has no children, else k(v) − 1 + max over children c of H(c),
+
+    whatever the fact and the order children are pushed in. H(root) ≤ MAX_STACK is therefore safe for every
+    fact. (Properties are matched by their 32-bit FNV-1a hashes; compile_rules checks the names it uses
+    have distinct ones, so a node has one child per distinct (name, operator, value) as modelled here.)
+
+    The fixed-size lists a node keeps are then within bounds too: H(root) ≥ H(v) ≥ k(v) for every node, so
+    no node has more than 64 children (its hash set has 512 slots, its forward list 128). Its beta list, the
+    rules ending on it, is not bounded by H: `betas` counts them (≤ MAX_BETA_LINKS).
+    """
+
+    def __init__(self):
+        self.children: list[list[int]] = [[]]  # node 0 is the root
+        self.keys: list = [None]
+        self.betas: list[int] = [0]  # per node, the rules whose pattern ends on it
+        self.rules = 0
+
+    def add(self, cond: dict) -> None:
+        """A rule's emitted pattern, added as create_ruleset adds it."""
+        self.betas[self._alpha(cond, 0)] += 1
+        self.rules += 1
+
+    def fits(self) -> bool:
+        return self.stack_bound() <= MAX_STACK and max(self.betas) <= MAX_BETA_LINKS and self.rules <= MAX_RULES
+
+    def _new(self, key) -> int:
+        self.children.append([])
+        self.keys.append(key)
+        self.betas.append(0)
+        return len(self.keys) - 1
+
+    def _alpha(self, cond: dict, parent: int) -> int:
+        (name, value), = cond.items()
+        if name == "$and":
+            for item in value:
+                parent = self._alpha(item, parent)
+            return parent
+        if name == "$or":
+            forward = self._new(None)
+            for item in value:
+                self.children[self._alpha(item, parent)].append(forward)
+            return forward
+        if name in _OPERATORS:  # {"$gte": {field: constant}}
+            (field, constant), = value.items()
+            key = (field, name, _value_key(constant))
+        else:  # {field: constant}: equality
+            key = (name, "$eq", _value_key(value))
+        for child in self.children[parent]:
+            if self.keys[child] == key:
+                return child
+        child = self._new(key)
+        self.children[parent].append(child)
+        return child
+
+    def stack_bound(self) -> int:
+        """H(root), each node's H computed after its children's (a forward node is made before the nodes that
+        link to it, so creation order is no topological order; the network is acyclic)."""
+        bound: dict[int, int] = {}
+        todo = [0]
+        while todo:
+            v = todo[-1]
+            waiting = [c for c in self.children[v] if c not in bound]
+            if waiting:
+                todo.extend(waiting)
+                continue
+            todo.pop()
+            if v not in bound:
+                kids = self.children[v]
+                bound[v] = len(kids) - 1 + max(bound[c] for c in kids) if kids else 1
+        return bound[0]
+
+
+def _value_key(value):
+    """A constant as the engine compares two of them (compareValue: same JSON type, equal value)."""
+    if isinstance(value, bool) or isinstance(value, int):
+        return ("int", int(value))
+    if isinstance(value, float):
+        return ("double", float(number_text(value)))
+    return ("string", value)
+
+
+def alpha_net(conds) -> AlphaNet:
+    net = AlphaNet()
+    for cond in conds:
+        net.add(cond)
+    return net
+
+
+def stack_bound(conds) -> int:
+    return alpha_net(conds).stack_bound()
+
+
+def fnv1a_32(name: str) -> int:
+    """durable_rules' property hash (state.c fnv1Hash32)."""
+    h = 0x811C9DC5
+    for byte in name.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _check_hashes(names) -> None:
+    """The engine tells properties apart by hash alone: the names a program uses must have distinct ones."""
+    seen: dict[int, str] = {}
+    for name in ("sid", "id", "$forward", "$s", *names):
+        other = seen.setdefault(fnv1a_32(name), name)
+        if other != name:
+            raise EngineError(f"字段名「{other}」与「{name}」在 durable_rules 中的散列值相同，引擎无法区分",
+                              hint="请用 --engine vectorised 运行，并报告此问题")
+
+
+CATCH_ALL_RULE = {"all": [{"m": {"_seen": 1}}], "cap": CAP}
+
+
 def compile_rules(rules: list[Rule]) -> dict:
     """IR → {"kinds": {kind: {"shards", "texts", "fields", "exists", "keywords"}}, "keywords", "shards"}.
 
     Rules are compiled per kind (a task fact never meets indicator rules, and no kind test is
-    needed); each kind's rules are sharded so no ruleset holds more than MAX_LEAVES leaf conditions.
+    needed); each kind's rules are packed, in rulebook order, into as few rulesets (shards) as keep each
+    one's network within the engine's bounds (AlphaNet.fits), each with the catch-all.
     """
     compiler = _Compiler()
     units: dict[str, list] = {}
@@ -217,18 +351,21 @@ def compile_rules(rules: list[Rule]) -> dict:
             if n + 1 > MAX_LEAVES:
                 raise EngineError(f"规则「{rule.id}」的一组“全部满足”条件有 {n} 个，超过 durable_rules 可靠处理的上限 {MAX_LEAVES - 1}",
                                   file=rule.file, hint="请把规则拆成几条，或用 --engine vectorised 运行")
+            depth = stack_bound([CATCH_ALL_RULE["all"][0]["m"], emitted])
+            if depth > MAX_STACK:
+                raise EngineError(f"规则「{rule.id}」的条件在 durable_rules 中一条事实最多要同时检查 {depth} 个条件节点，"
+                                  f"超过引擎的上限 {MAX_STACK}", file=rule.file, hint="请把规则拆成几条，或用 --engine vectorised 运行")
             for kind in rule.applies_to:
-                units.setdefault(kind, []).append((f"{rule.id}#{k}", emitted, n))
-    catch_all = {"all": [{"m": {"_seen": 1}}], "cap": CAP}
+                units.setdefault(kind, []).append((f"{rule.id}#{k}", emitted))
     kinds = {}
     for kind, todo in units.items():
-        shards, shard, size, fields = [], {CATCH_ALL: catch_all}, 1, set()
-        for name, cond, n in todo:
-            if len(shard) > 1 and size + n > MAX_LEAVES:
+        shards, shard, fields = [], {CATCH_ALL: CATCH_ALL_RULE}, set()
+        for name, cond in todo:
+            conds = [body["all"][0]["m"] for body in shard.values()]
+            if len(shard) > 1 and not alpha_net([*conds, cond]).fits():
                 shards.append(shard)
-                shard, size = {CATCH_ALL: catch_all}, 1
+                shard = {CATCH_ALL: CATCH_ALL_RULE}
             shard[name] = {"all": [{"m": cond}], "cap": CAP}
-            size += n
             _fact_fields(cond, fields)
         shards.append(shard)
         reads = [set().union(*(_fact_fields(body["all"][0]["m"], set()) for name, body in shard.items() if name != CATCH_ALL))
@@ -245,6 +382,7 @@ def compile_rules(rules: list[Rule]) -> dict:
     # hashes and hands back (names included), and no record field can clash with sid / id / _seen.
     real = sorted({f for spec in kinds.values() for f in spec["fields"] + spec["exists"]})
     names = {f: f"f{i}" for i, f in enumerate(real)}
+    _check_hashes(["_seen", *names.values(), *(f"_h_{n}" for n in names.values()), *(f"{_KW}{i}" for i in range(len(compiler.keywords)))])
     for spec in kinds.values():
         spec["shards"] = [{rule: _renamed(body, names) for rule, body in shard.items()} for shard in spec["shards"]]
         spec["texts"] = [ruleset_json(shard) for shard in spec["shards"]]
